@@ -1,0 +1,73 @@
+/** What the router needs of an event: its sequence number and its job. */
+export interface Routable {
+  readonly seq: number;
+  readonly jobId: string | undefined;
+}
+
+interface Route<T> {
+  readonly deliver: (event: T) => void;
+  readonly afterSeq: number;
+}
+
+/**
+ * A keyed demultiplexer. Routing an event costs O(consumers of its job +
+ * global consumers), never O(all consumers): job routes are kept in a map
+ * from job id to that job's routes.
+ *
+ * A route registered with `afterSeq` never receives an event whose `seq` is
+ * not greater, so a consumer that replays the ring and then registers (even
+ * while an event is being dispatched) gets no duplicate.
+ */
+export class EventRouter<T extends Routable> {
+  private readonly byJob = new Map<string, Set<Route<T>>>();
+  private readonly global = new Set<Route<T>>();
+  private jobRoutes = 0;
+
+  /** Consumers of one job, summed over jobs. */
+  get jobConsumers(): number {
+    return this.jobRoutes;
+  }
+
+  /** Consumers of every event. */
+  get globalConsumers(): number {
+    return this.global.size;
+  }
+
+  /** Jobs with at least one consumer. */
+  get jobs(): number {
+    return this.byJob.size;
+  }
+
+  dispatch(event: T): void {
+    if (event.jobId !== undefined) {
+      const routes = this.byJob.get(event.jobId);
+      if (routes !== undefined) for (const route of routes) deliver(route, event);
+    }
+    for (const route of this.global) deliver(route, event);
+  }
+
+  /**
+   * Registers a consumer of `jobId`'s events, or of every event when `jobId`
+   * is undefined. Returns the function that removes it.
+   */
+  add(jobId: string | undefined, deliver: (event: T) => void, afterSeq: number): () => void {
+    const route: Route<T> = { deliver, afterSeq };
+    if (jobId === undefined) {
+      this.global.add(route);
+      return () => this.global.delete(route);
+    }
+    let routes = this.byJob.get(jobId);
+    if (routes === undefined) this.byJob.set(jobId, (routes = new Set()));
+    routes.add(route);
+    this.jobRoutes++;
+    return () => {
+      if (!routes.delete(route)) return;
+      this.jobRoutes--;
+      if (routes.size === 0 && this.byJob.get(jobId) === routes) this.byJob.delete(jobId);
+    };
+  }
+}
+
+function deliver<T extends Routable>(route: Route<T>, event: T): void {
+  if (event.seq > route.afterSeq) route.deliver(event);
+}

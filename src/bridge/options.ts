@@ -1,0 +1,159 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { z } from 'zod';
+import type { JsonObject } from '../json.js';
+import { InvalidOptionsError } from './errors.js';
+
+/**
+ * Where the bridge writes its logs. Any structured logger fits (pino, winston,
+ * `console`); the default is silent.
+ *
+ * @example
+ * ```ts
+ * const logger: BridgeLogger = { debug() {}, info: console.info, warn: console.warn, error: console.error };
+ * ```
+ */
+export interface BridgeLogger {
+  debug(message: string, fields?: JsonObject): void;
+  info(message: string, fields?: JsonObject): void;
+  warn(message: string, fields?: JsonObject): void;
+  error(message: string, fields?: JsonObject): void;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function integer(min: number, max: number) {
+  const error = `expected an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+const schedulerSchema = z.custom<SchedulerLike>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as SchedulerLike).now === 'function' &&
+    typeof (value as SchedulerLike).schedule === 'function',
+  { error: 'expected an RxJS SchedulerLike (with now() and schedule())' },
+);
+
+const loggerSchema = z.custom<BridgeLogger>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    (['debug', 'info', 'warn', 'error'] as const).every(
+      (level) => typeof (value as Record<string, unknown>)[level] === 'function',
+    ),
+  { error: 'expected an object with debug, info, warn and error functions' },
+);
+
+const methodName = z
+  .string({ error: 'expected a non-empty string' })
+  .min(1, { error: 'expected a non-empty string' });
+
+/** The zod schema that guards {@link BridgeOptions}; defaults are applied here. */
+export const bridgeOptionsSchema = z
+  .strictObject({
+    heartbeatMs: integer(1, MAX_TIMER_MS).default(30_000),
+    reconnect: z
+      .strictObject({
+        initialDelayMs: integer(1, MAX_TIMER_MS).default(1_000),
+        maxDelayMs: integer(1, MAX_TIMER_MS).default(30_000),
+      })
+      .default({ initialDelayMs: 1_000, maxDelayMs: 30_000 })
+      .refine((r) => r.maxDelayMs >= r.initialDelayMs, {
+        error: 'maxDelayMs must be at least initialDelayMs',
+        path: ['maxDelayMs'],
+      }),
+    replaySize: integer(0, 1_000_000).default(1_000),
+    scheduler: schedulerSchema.default(asyncScheduler),
+    streamMethod: methodName.default('daemon.monitor.stream'),
+    observerMethod: methodName.default('daemon.observer_events'),
+    logger: loggerSchema.optional(),
+    connectOnDemand: z.boolean({ error: 'expected a boolean' }).default(false),
+    disconnectGraceMs: integer(0, MAX_TIMER_MS).default(5_000),
+    instanceId: z
+      .string({ error: 'expected 1 to 32 characters of [A-Za-z0-9_]' })
+      .regex(/^[A-Za-z0-9_]{1,32}$/, { error: 'expected 1 to 32 characters of [A-Za-z0-9_]' })
+      .optional(),
+  })
+  .default({
+    heartbeatMs: 30_000,
+    reconnect: { initialDelayMs: 1_000, maxDelayMs: 30_000 },
+    replaySize: 1_000,
+    scheduler: asyncScheduler,
+    streamMethod: 'daemon.monitor.stream',
+    observerMethod: 'daemon.observer_events',
+    connectOnDemand: false,
+    disconnectGraceMs: 5_000,
+  });
+
+/**
+ * Options of {@link DaemonEventBridge}. Every field is optional; the defaults
+ * are the reference bridge's.
+ *
+ * @example
+ * ```ts
+ * new DaemonEventBridge(client, { heartbeatMs: 15_000, reconnect: { maxDelayMs: 10_000 }, replaySize: 5_000 });
+ * ```
+ */
+export interface BridgeOptions {
+  /** Idle time after which a consumer gets a `heartbeat` message. 30,000; an integer 1 .. 2**31-1. */
+  heartbeatMs?: number;
+  /** Resubscribe backoff after the daemon stream errors or ends: 1,000 doubling up to 30,000 ms. */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** How many recent events are kept for `allEvents(limit)` and `lastEventId` resume. 1,000; 0 .. 1,000,000. */
+  replaySize?: number;
+  /** The scheduler of every timer (heartbeats, backoff, grace). Default `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+  /** The daemon's streaming method. Default `daemon.monitor.stream`. */
+  streamMethod?: string;
+  /** The daemon's history method. Default `daemon.observer_events`. */
+  observerMethod?: string;
+  /** Where to log. Default: silent. */
+  logger?: BridgeLogger;
+  /**
+   * `false` (default): `start()` holds the daemon subscription while the bridge
+   * runs, so the replay ring fills even when nobody listens. `true`: connect
+   * with the first consumer and disconnect `disconnectGraceMs` after the last.
+   */
+  connectOnDemand?: boolean;
+  /** With `connectOnDemand`, how long to stay connected after the last consumer leaves. 5,000 ms. */
+  disconnectGraceMs?: number;
+  /** The prefix of event ids (`<instanceId>-<sequence>`). Default: 8 random hex characters. */
+  instanceId?: string;
+}
+
+/** {@link BridgeOptions} with defaults applied. */
+export type ResolvedBridgeOptions = z.output<typeof bridgeOptionsSchema>;
+
+/**
+ * Validates options and applies defaults; throws {@link InvalidOptionsError}
+ * naming the first bad option.
+ */
+export function resolveBridgeOptions(options: BridgeOptions | undefined): ResolvedBridgeOptions {
+  const result = bridgeOptionsSchema.safeParse(options);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const option = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => (option ? `${option}.${key}` : key));
+    throw new InvalidOptionsError(`Unknown bridge option ${keys.map((k) => `"${k}"`).join(', ')}`, keys[0]!);
+  }
+  const got = issue.path.reduce<unknown>(
+    (value, key) =>
+      typeof value === 'object' && value !== null ? (value as JsonObject)[String(key)] : undefined,
+    options,
+  );
+  throw new InvalidOptionsError(
+    `Invalid bridge option "${option || 'options'}": ${issue.message}, got ${describe(got)}`,
+    option,
+  );
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return String(value);
+  }
+  if (typeof value === 'string') return JSON.stringify(value);
+  return Array.isArray(value) ? 'an array' : typeof value;
+}

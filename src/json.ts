@@ -1,0 +1,22 @@
+/**
+ * A JSON object as it travels between the daemon, the bridge and the browser.
+ *
+ * @example
+ * ```ts
+ * const event: JsonObject = { job_id: 'nightly', event: 'sheet.started', timestamp: 1764000000 };
+ * ```
+ */
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * True for a plain JSON object: not `null`, not an array.
+ *
+ * @example
+ * ```ts
+ * isJsonObject({ a: 1 }); // true
+ * isJsonObject([1]);      // false
+ * ```
+ */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
