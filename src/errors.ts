@@ -12,8 +12,8 @@
  * ```
  */
 export abstract class DaemonEventBridgeError extends Error {
-  /** A stable, machine-readable code such as `ERR_INVALID_OPTIONS`. */
-  abstract readonly code: string;
+  /** A stable code: `ERR_*` strings, or the JSON-RPC error code for {@link DaemonRpcError}. */
+  abstract readonly code: string | number;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
