@@ -458,7 +458,7 @@ describe('DaemonEventBridge', () => {
         const reset = (reason: string, lastEventId: string) =>
           expect.objectContaining({
             event: 'stream_reset',
-            data: expect.stringContaining(`"reason":"${reason}","lastEventId":"${lastEventId}"`),
+            data: expect.stringContaining(`"reason":"${reason}","lastEventId":"${lastEventId}"`) as string,
           }) as SseMessage;
         expectObservable(bridge.allEvents(50, { lastEventId: 'other-1' })).toBe('r-c-(s|)', {
           r: reset('unknown_id', 'other-1'),
@@ -484,7 +484,7 @@ describe('DaemonEventBridge', () => {
         expectObservable(bridge.allEvents(50, { lastEventId: 't-1' })).toBe('r---(s|)', {
           r: expect.objectContaining({
             event: 'stream_reset',
-            data: expect.stringContaining('"expired"'),
+            data: expect.stringContaining('"expired"') as string,
           }) as SseMessage,
           s: stopped,
         });
