@@ -1,0 +1,43 @@
+import { endWith, map, merge, takeWhile, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import type { BridgeState } from '../bridge/bridge.js';
+import type { SseMessage } from '../sse/sse-message.js';
+
+const messages = new Map<BridgeState, SseMessage>();
+
+/**
+ * The `bridge_state` message of a state (no id, so it never moves a
+ * client's `Last-Event-ID`). One shared frozen object per state, so its frame
+ * is encoded once for every client.
+ *
+ * @example
+ * ```ts
+ * bridgeStateMessage('reconnecting'); // { event: 'bridge_state', data: '{"state":"reconnecting"}' }
+ * ```
+ */
+export function bridgeStateMessage(state: BridgeState): SseMessage {
+  let message = messages.get(state);
+  if (message === undefined) {
+    message = Object.freeze({ event: 'bridge_state', data: JSON.stringify({ state }) });
+    messages.set(state, message);
+  }
+  return message;
+}
+
+const END = Symbol('end');
+
+/**
+ * Mirrors the source and interleaves a `bridge_state` message for the current
+ * state (first) and for every change of `state$`, until the source completes
+ * or errors.
+ *
+ * @example
+ * ```ts
+ * bridge.allEvents(50).pipe(withBridgeState(bridge.state$));
+ * ```
+ */
+export function withBridgeState(state$: Observable<BridgeState>): MonoTypeOperatorFunction<SseMessage> {
+  return (source) =>
+    merge(state$.pipe(map(bridgeStateMessage)), source.pipe(endWith(END))).pipe(
+      takeWhile((message): message is SseMessage => message !== END),
+    );
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { BridgeLogger } from '../bridge/options.js';
+import { serveSseOptionsSchema } from '../sse/serve-sse.js';
+
+/**
+ * Options of {@link createGateway}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * createGateway(bridge, {
+ *   basePath: '/bridge',
+ *   authorize: (req) => req.headers.authorization === `Bearer ${token}`,
+ *   corsOrigins: ['https://ops.example'],
+ * });
+ * ```
+ */
+export interface GatewayOptions {
+  /** A path prefix for every route, e.g. `/bridge` (no trailing slash). Default `''`. */
+  basePath?: string;
+  /**
+   * Decides whether a request may proceed (every route, `/healthz` included;
+   * not CORS preflights). `false` answers 401; a throw or rejection answers 500.
+   */
+  authorize?: (req: IncomingMessage) => boolean | Promise<boolean>;
+  /** Open SSE responses allowed at once; beyond, 503. Default 1,000. */
+  maxClients?: number;
+  /** Origins allowed to read the gateway cross-origin (`'*'` = any). Default: none. */
+  corsOrigins?: readonly string[];
+  /** The `retry:` sent to SSE clients, in ms. Default 3,000. */
+  retryMs?: number;
+  /** Bytes held for an SSE client that does not read before it is dropped. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Where to log failures. Default: silent. */
+  logger?: BridgeLogger;
+}
+
+const basePathError = 'expected "" or a path starting with "/" and not ending with "/"';
+
+/** The zod schema that guards {@link GatewayOptions}; defaults are applied here. */
+export const gatewayOptionsSchema = z
+  .strictObject({
+    basePath: z
+      .string({ error: basePathError })
+      .regex(/^(\/[^/?#\s]+)*$/, { error: basePathError })
+      .default(''),
+    authorize: z
+      .custom<GatewayOptions['authorize']>((value) => typeof value === 'function', {
+        error: 'expected a function',
+      })
+      .optional(),
+    maxClients: z
+      .number({ error: 'expected a positive integer' })
+      .int({ error: 'expected a positive integer' })
+      .min(1, { error: 'expected a positive integer' })
+      .default(1_000),
+    corsOrigins: z
+      .array(z.string().min(1, { error: 'expected non-empty origins' }), {
+        error: 'expected an array of origins',
+      })
+      .readonly()
+      .default([]),
+    retryMs: serveSseOptionsSchema.shape.retryMs,
+    maxBufferedBytes: serveSseOptionsSchema.shape.maxBufferedBytes,
+    logger: z
+      .custom<BridgeLogger>(
+        (value) =>
+          typeof value === 'object' &&
+          value !== null &&
+          (['debug', 'info', 'warn', 'error'] as const).every(
+            (level) => typeof (value as Record<string, unknown>)[level] === 'function',
+          ),
+        { error: 'expected an object with debug, info, warn and error functions' },
+      )
+      .optional(),
+  })
+  .default({
+    basePath: '',
+    maxClients: 1_000,
+    corsOrigins: [],
+    retryMs: 3_000,
+    maxBufferedBytes: 1024 * 1024,
+  });
+
+/** {@link GatewayOptions} with defaults applied. */
+export type ResolvedGatewayOptions = z.output<typeof gatewayOptionsSchema>;

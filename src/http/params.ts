@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
+const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
+
+/** The zod schema of a job id in a gateway path: 1 to 128 characters of `[A-Za-z0-9._:-]`. */
+export const jobIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: JOB_ID_ERROR });
+
+/**
+ * The zod schema of a raw (percent-encoded) `:jobId` path segment: decoded,
+ * then checked with {@link jobIdSchema}. A segment that does not decode keeps
+ * its `%` and so fails the check.
+ *
+ * @example
+ * ```ts
+ * jobIdParamSchema.parse('nightly%3A42'); // 'nightly:42'
+ * ```
+ */
+export const jobIdParamSchema = z
+  .string()
+  .transform((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  })
+  .pipe(jobIdSchema);
+
+/**
+ * The zod schema of a `limit` query parameter: absent means `defaultLimit`,
+ * otherwise an integer from 1 to 200 written in decimal digits.
+ *
+ * @example
+ * ```ts
+ * limitParamSchema(50).parse(undefined); // 50
+ * limitParamSchema(50).parse('200');     // 200
+ * ```
+ */
+export function limitParamSchema(defaultLimit: number) {
+  return z
+    .string()
+    .regex(/^\d{1,3}$/, { error: LIMIT_ERROR })
+    .transform(Number)
+    .pipe(z.number().int().min(1, { error: LIMIT_ERROR }).max(200, { error: LIMIT_ERROR }))
+    .optional()
+    .transform((limit) => limit ?? defaultLimit);
+}
+
+/** Query of `/api/events/stream`: `limit` 1..200, default 50. */
+export const streamQuerySchema = z.object({ limit: limitParamSchema(50) });
+
+/** Query of `/api/jobs/:jobId/observer`: `limit` 1..200, default 20. */
+export const observerQuerySchema = z.object({ limit: limitParamSchema(20) });
+
+/**
+ * Reads a gateway query with one of the schemas above; `?limit=` repeated
+ * counts its first value. Returns the parsed query or the first error message.
+ *
+ * @example
+ * ```ts
+ * const query = parseQuery(streamQuerySchema, url.searchParams);
+ * if (!query.success) return sendJson(res, 400, { error: query.error });
+ * ```
+ */
+export function parseQuery<S extends z.ZodType>(
+  schema: S,
+  params: URLSearchParams,
+): { success: true; data: z.output<S> } | { success: false; error: string } {
+  const result = schema.safeParse({ limit: params.get('limit') ?? undefined });
+  return result.success
+    ? { success: true, data: result.data }
+    : { success: false, error: result.error.issues[0]?.message ?? 'invalid query' };
+}
