@@ -1,0 +1,190 @@
+import { z } from 'zod';
+
+/**
+ * The JSON-RPC 2.0 error codes the conductor uses (CONTRACT section 1).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof DaemonRpcError && error.code === JsonRpcErrorCode.JobNotFound) showMissingJob();
+ * ```
+ */
+export const JsonRpcErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  JobNotFound: -32000,
+  ResourceExhausted: -32001,
+  JobAlreadyRunning: -32002,
+  ShuttingDown: -32003,
+  JobNotResumable: -32004,
+  WorkspaceNotFound: -32005,
+} as const;
+
+const jsonrpc = z.literal('2.0');
+const requestId = z.union([z.number(), z.string()]);
+
+/** The zod schema of a JSON-RPC error object (`{code, message, data?}`). */
+export const jsonRpcErrorObjectSchema = z.looseObject({
+  code: z.number().int(),
+  message: z.string(),
+  data: z.unknown().optional(),
+});
+
+/** The zod schema of a success response: `result` present (it may be `null`), no `error`. */
+export const jsonRpcSuccessResponseSchema = z.looseObject({
+  jsonrpc,
+  result: z.unknown(),
+  error: z.undefined().optional(),
+  id: requestId,
+});
+
+/** The zod schema of an error response: `error` present, no `result`; `id` may be `null`. */
+export const jsonRpcErrorResponseSchema = z.looseObject({
+  jsonrpc,
+  error: jsonRpcErrorObjectSchema,
+  result: z.undefined().optional(),
+  id: requestId.nullable(),
+});
+
+/** The zod schema of any JSON-RPC 2.0 response. */
+export const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, jsonRpcErrorResponseSchema]);
+
+/** The zod schema of a notification: a `method`, optional `params`, and no `id`. */
+export const jsonRpcNotificationSchema = z.looseObject({
+  jsonrpc,
+  method: z.string(),
+  params: z.unknown().optional(),
+  id: z.undefined().optional(),
+});
+
+/**
+ * The zod schema of a request as a daemon receives it: params an object, an
+ * array or `null`; without `id` it is a notification and gets no response.
+ */
+export const jsonRpcRequestSchema = z.looseObject({
+  jsonrpc,
+  method: z.string(),
+  params: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.null()]).optional(),
+  id: requestId.optional(),
+});
+
+/** The zod schema of what a client reads from the daemon: a response or a notification. */
+export const jsonRpcIncomingSchema = z.union([jsonRpcResponseSchema, jsonRpcNotificationSchema]);
+
+/**
+ * A JSON-RPC error object.
+ *
+ * @example
+ * ```ts
+ * const error: JsonRpcErrorObject = { code: -32601, message: 'Method not found' };
+ * ```
+ */
+export type JsonRpcErrorObject = z.infer<typeof jsonRpcErrorObjectSchema>;
+
+/**
+ * A JSON-RPC success response.
+ *
+ * @example
+ * ```ts
+ * const response: JsonRpcSuccessResponse = { jsonrpc: '2.0', result: { events: [] }, id: 7 };
+ * ```
+ */
+export type JsonRpcSuccessResponse = z.infer<typeof jsonRpcSuccessResponseSchema>;
+
+/**
+ * A JSON-RPC error response.
+ *
+ * @example
+ * ```ts
+ * const response: JsonRpcErrorResponse = { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null };
+ * ```
+ */
+export type JsonRpcErrorResponse = z.infer<typeof jsonRpcErrorResponseSchema>;
+
+/**
+ * Any JSON-RPC response.
+ *
+ * @example
+ * ```ts
+ * const failed = (response: JsonRpcResponse) => 'error' in response && response.error !== undefined;
+ * ```
+ */
+export type JsonRpcResponse = z.infer<typeof jsonRpcResponseSchema>;
+
+/**
+ * A JSON-RPC notification, e.g. one `monitor.event` of a stream.
+ *
+ * @example
+ * ```ts
+ * const note: JsonRpcNotification = { jsonrpc: '2.0', method: 'monitor.event', params: { event: 'sheet.started' } };
+ * ```
+ */
+export type JsonRpcNotification = z.infer<typeof jsonRpcNotificationSchema>;
+
+/**
+ * A JSON-RPC request (a notification when `id` is absent).
+ *
+ * @example
+ * ```ts
+ * const request: JsonRpcRequest = { jsonrpc: '2.0', method: 'daemon.monitor.stream', params: {}, id: 1 };
+ * ```
+ */
+export type JsonRpcRequest = z.infer<typeof jsonRpcRequestSchema>;
+
+/**
+ * A message a client reads from the daemon.
+ *
+ * @example
+ * ```ts
+ * const isNotification = (message: JsonRpcIncoming) => 'method' in message;
+ * ```
+ */
+export type JsonRpcIncoming = z.infer<typeof jsonRpcIncomingSchema>;
+
+/**
+ * The outcome of {@link parseIncoming}: a valid message, or why the line was
+ * rejected (`value` is the parsed JSON when the line was JSON).
+ *
+ * @example
+ * ```ts
+ * const parsed: ParsedIncoming = { ok: false, reason: 'not_json' };
+ * ```
+ */
+export type ParsedIncoming =
+  | { readonly ok: true; readonly message: JsonRpcIncoming }
+  | { readonly ok: false; readonly reason: 'not_json' }
+  | { readonly ok: false; readonly reason: 'not_json_rpc'; readonly value: unknown };
+
+/**
+ * Parses and validates one line read from the daemon.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseIncoming('{"jsonrpc":"2.0","result":{"ok":true},"id":1}');
+ * if (parsed.ok && 'id' in parsed.message) settle(parsed.message);
+ * ```
+ */
+export function parseIncoming(line: string): ParsedIncoming {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not_json' };
+  }
+  const result = jsonRpcIncomingSchema.safeParse(value);
+  return result.success ? { ok: true, message: result.data } : { ok: false, reason: 'not_json_rpc', value };
+}
+
+/**
+ * True for a notification (a message with a `method` and no `id`), false for a response.
+ *
+ * @example
+ * ```ts
+ * if (isNotification(message)) emit(message.params);
+ * ```
+ */
+export function isNotification(message: JsonRpcIncoming): message is JsonRpcNotification {
+  return message.id === undefined;
+}

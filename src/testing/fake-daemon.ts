@@ -1,0 +1,465 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
+import { NdjsonSplitter } from '../daemon/ndjson.js';
+import { isJsonObject, type JsonObject } from '../json.js';
+
+/**
+ * Options of {@link startFakeDaemon}.
+ *
+ * @example
+ * ```ts
+ * const daemon = await startFakeDaemon({ historyLimit: 100 });
+ * ```
+ */
+export interface FakeDaemonOptions {
+  /** Where to listen. Default: `daemon.sock` in a fresh temp dir (removed by `stop()`). */
+  socketPath?: string;
+  /** How many published events are kept per job for `daemon.observer_events`. 1,000. */
+  historyLimit?: number;
+  /** Like the conductor: how many events may wait for a stream client that does not read before new ones are dropped. 100. */
+  streamQueueSize?: number;
+  /** The longest request line accepted. 16 MiB. */
+  maxMessageBytes?: number;
+}
+
+/**
+ * How a custom method handler answers one request (see {@link FakeDaemon.handle}).
+ * A handler that never answers simulates a daemon that hangs.
+ *
+ * @example
+ * ```ts
+ * daemon.handle('job.status', (params, reply) => reply.error(-32000, 'job not found', { job_id: 'x' }));
+ * ```
+ */
+export interface FakeReply {
+  /** Sends a success response (nothing for a notification). */
+  result(value: unknown): void;
+  /** Sends an error response (nothing for a notification). */
+  error(code: number, message: string, data?: unknown): void;
+  /** Writes text to the connection verbatim: garbage, half a line, a response with another id... */
+  raw(text: string): void;
+  /** Closes the connection (after what was written). */
+  close(): void;
+}
+
+/**
+ * A custom answer to one method; `params` as the client sent them.
+ *
+ * @example
+ * ```ts
+ * const slow: FakeMethodHandler = (_params, reply) => setTimeout(() => reply.result({ ok: true }), 50);
+ * ```
+ */
+export type FakeMethodHandler = (params: JsonObject | unknown[] | null | undefined, reply: FakeReply) => void;
+
+/**
+ * The counters of a {@link FakeDaemon}, kept across restarts.
+ *
+ * @example
+ * ```ts
+ * expect(daemon.counters.peakConnections).toBeLessThanOrEqual(8);
+ * ```
+ */
+export interface FakeDaemonCounters {
+  /** Connections accepted. */
+  readonly connections: number;
+  /** Connections open now. */
+  readonly openConnections: number;
+  /** The most connections ever open at once. */
+  readonly peakConnections: number;
+  /** `daemon.monitor.stream` subscriptions open now. */
+  readonly openStreams: number;
+  /** Well-formed requests received (notifications included). */
+  readonly requests: number;
+  /** Lines that were not JSON (answered with -32700). */
+  readonly parseErrors: number;
+  /** Events given to `publish()`. */
+  readonly published: number;
+  /** Stream writes dropped because a client did not read. */
+  readonly droppedEvents: number;
+}
+
+type Counters = { -readonly [K in keyof FakeDaemonCounters]: number };
+
+interface Connection {
+  readonly socket: Socket;
+  /** Stream writes not yet flushed to the socket. */
+  queued: number;
+}
+
+interface Waiter {
+  readonly predicate: (counters: FakeDaemonCounters) => boolean;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+const STREAM_METHOD = 'daemon.monitor.stream';
+const observerParamsSchema = z.looseObject({
+  job_id: z.string().min(1),
+  limit: z.number().int().min(1).optional(),
+});
+
+/**
+ * A real daemon on a Unix socket that speaks the conductor's protocol
+ * (JSON-RPC 2.0 over NDJSON): `daemon.monitor.stream`, `daemon.observer_events`
+ * (answered from the events published per job, newest last), `daemon.health`;
+ * unknown methods get -32601, lines that are not JSON -32700. Made for tests:
+ * publish events, inject malformed lines, drop connections, restart, and read
+ * counters. Start one with {@link startFakeDaemon}.
+ *
+ * @example
+ * ```ts
+ * const daemon = await startFakeDaemon();
+ * const client = new UnixSocketDaemonClient(daemon.socketPath);
+ * client.stream('daemon.monitor.stream').subscribe(console.log);
+ * await daemon.waitFor((counters) => counters.openStreams === 1);
+ * daemon.publish({ job_id: 'nightly', event: 'sheet.started', timestamp: Date.now() / 1000 });
+ * ```
+ */
+export class FakeDaemon {
+  private currentServer: Server;
+  private readonly connections = new Set<Connection>();
+  private readonly streams = new Set<Connection>();
+  private readonly history = new Map<string, JsonObject[]>();
+  private readonly handlers = new Map<string, FakeMethodHandler>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly started = Date.now();
+  private readonly stats: Counters = {
+    connections: 0,
+    openConnections: 0,
+    peakConnections: 0,
+    openStreams: 0,
+    requests: 0,
+    parseErrors: 0,
+    published: 0,
+    droppedEvents: 0,
+  };
+  private state: 'up' | 'restarting' | 'stopped' = 'up';
+
+  private constructor(
+    /** The socket path clients connect to (the same across restarts). */
+    readonly socketPath: string,
+    private readonly ownDir: string | undefined,
+    private readonly options: Required<Omit<FakeDaemonOptions, 'socketPath'>>,
+  ) {
+    this.currentServer = this.createServer();
+  }
+
+  /** @internal Use {@link startFakeDaemon}. */
+  static async start(options: FakeDaemonOptions = {}): Promise<FakeDaemon> {
+    const ownDir = options.socketPath === undefined ? mkdtempSync(join(tmpdir(), 'fake-daemon-')) : undefined;
+    const socketPath = options.socketPath ?? join(ownDir!, 'daemon.sock');
+    const daemon = new FakeDaemon(socketPath, ownDir, {
+      historyLimit: options.historyLimit ?? 1_000,
+      streamQueueSize: options.streamQueueSize ?? 100,
+      maxMessageBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
+    });
+    try {
+      await daemon.listen();
+    } catch (error) {
+      if (ownDir !== undefined) rmSync(ownDir, { recursive: true, force: true });
+      throw error;
+    }
+    return daemon;
+  }
+
+  /** The `net.Server` listening now (a new one after each restart). */
+  get server(): Server {
+    return this.currentServer;
+  }
+
+  /** A snapshot of the counters. */
+  get counters(): FakeDaemonCounters {
+    return { ...this.stats };
+  }
+
+  /**
+   * Sends one event to every open stream as a `monitor.event` notification,
+   * and records it in its job's history for `daemon.observer_events`.
+   */
+  publish(event: JsonObject): void {
+    this.stats.published++;
+    const jobId = event['job_id'];
+    if (typeof jobId === 'string') {
+      const events = this.history.get(jobId) ?? [];
+      events.push(event);
+      if (events.length > this.options.historyLimit)
+        events.splice(0, events.length - this.options.historyLimit);
+      this.history.set(jobId, events);
+    }
+    this.broadcast(JSON.stringify({ jsonrpc: '2.0', method: 'monitor.event', params: event }) + '\n');
+  }
+
+  /**
+   * Writes one line verbatim to every open stream (a `\n` is added unless
+   * `newline: false`): malformed JSON, invalid JSON-RPC, oversize lines,
+   * half a line before `dropConnections()`...
+   */
+  publishRaw(line: string, options: { newline?: boolean } = {}): void {
+    this.broadcast(options.newline === false ? line : `${line}\n`);
+  }
+
+  /** Replaces the history `daemon.observer_events` answers for one job (newest last). */
+  setObserverEvents(jobId: string, events: readonly JsonObject[]): void {
+    this.history.set(jobId, [...events]);
+  }
+
+  /**
+   * Answers `method` with your handler instead of the built-in one (or
+   * instead of -32601); `undefined` restores the default.
+   */
+  handle(method: string, handler: FakeMethodHandler | undefined): void {
+    if (handler === undefined) this.handlers.delete(method);
+    else this.handlers.set(method, handler);
+  }
+
+  /** Closes every client connection at once; the daemon keeps listening. */
+  dropConnections(): void {
+    for (const { socket } of this.connections) socket.destroy();
+  }
+
+  /**
+   * Simulates a daemon restart: closes every connection and the socket
+   * (the path disappears), waits `downMs` (50), and listens again at the same path.
+   */
+  async restart(options: { downMs?: number } = {}): Promise<void> {
+    if (this.state !== 'up') throw new Error(`cannot restart a fake daemon that is ${this.state}`);
+    this.state = 'restarting';
+    await this.closeServer();
+    await new Promise((resolve) => setTimeout(resolve, options.downMs ?? 50));
+    if (this.state !== 'restarting') return;
+    this.currentServer = this.createServer();
+    await this.listen();
+    this.state = 'up';
+  }
+
+  /** Closes every connection and the socket, and removes the temp dir it made. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    for (const waiter of this.waiters) waiter.reject(new Error('the fake daemon stopped'));
+    await this.closeServer();
+    if (this.ownDir !== undefined) rmSync(this.ownDir, { recursive: true, force: true });
+  }
+
+  /**
+   * Resolves once `predicate(counters)` holds (checked now and after each
+   * change); rejects after `timeoutMs` (5,000).
+   */
+  waitFor(predicate: (counters: FakeDaemonCounters) => boolean, timeoutMs = 5_000): Promise<void> {
+    if (predicate(this.counters)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        predicate,
+        resolve: () => {
+          clearTimeout(waiter.timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(waiter.timer);
+          this.waiters.delete(waiter);
+          reject(error);
+        },
+        timer: setTimeout(() => {
+          waiter.reject(new Error(`fake daemon: condition not met within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  private createServer(): Server {
+    return createServer((socket) => this.accept(socket));
+  }
+
+  private listen(): Promise<void> {
+    const server = this.currentServer;
+    return new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.socketPath, () => {
+        server.off('error', reject);
+        chmodSync(this.socketPath, 0o600);
+        resolve();
+      });
+    }).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' || !(await isStaleSocket(this.socketPath))) throw error;
+      rmSync(this.socketPath, { force: true });
+      return this.listen();
+    });
+  }
+
+  private async closeServer(): Promise<void> {
+    const server = this.currentServer;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    this.dropConnections();
+    if (server.listening) await closed;
+  }
+
+  private accept(socket: Socket): void {
+    const connection: Connection = { socket, queued: 0 };
+    this.connections.add(connection);
+    this.stats.connections++;
+    this.stats.openConnections++;
+    this.stats.peakConnections = Math.max(this.stats.peakConnections, this.stats.openConnections);
+    const splitter = new NdjsonSplitter(this.options.maxMessageBytes);
+    socket.on('data', (chunk: Buffer) => {
+      for (const item of splitter.push(chunk)) {
+        if (socket.destroyed) return;
+        if (item.type === 'line') this.receive(connection, item.line);
+        else
+          this.answer(connection, null, {
+            code: JsonRpcErrorCode.InvalidRequest,
+            message: 'Message too large',
+          });
+      }
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      this.stats.openConnections--;
+      if (this.streams.delete(connection)) this.stats.openStreams--;
+      this.changed();
+    });
+    this.changed();
+  }
+
+  private receive(connection: Connection, line: string): void {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      this.stats.parseErrors++;
+      this.answer(connection, null, { code: JsonRpcErrorCode.ParseError, message: 'Parse error' });
+      this.changed();
+      return;
+    }
+    const parsed = jsonRpcRequestSchema.safeParse(value);
+    if (!parsed.success) {
+      const id =
+        isJsonObject(value) && ['number', 'string'].includes(typeof value['id']) ? value['id'] : null;
+      this.answer(connection, id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Invalid Request' });
+      return;
+    }
+    const { method, params, id } = parsed.data;
+    this.stats.requests++;
+    const reply = this.reply(connection, id);
+    const custom = this.handlers.get(method);
+    if (custom !== undefined) custom(params, reply);
+    else if (method === STREAM_METHOD) this.openStream(connection);
+    else if (method === 'daemon.observer_events') this.observerEvents(params, reply);
+    else if (method === 'daemon.health') reply.result(this.health());
+    else reply.error(JsonRpcErrorCode.MethodNotFound, `Method not found: ${method}`);
+    this.changed();
+  }
+
+  private openStream(connection: Connection): void {
+    if (this.streams.has(connection)) return;
+    this.streams.add(connection);
+    this.stats.openStreams++;
+  }
+
+  private observerEvents(params: unknown, reply: FakeReply): void {
+    const parsed = observerParamsSchema.safeParse(params);
+    if (!parsed.success) {
+      reply.error(
+        JsonRpcErrorCode.InvalidParams,
+        'Invalid params: expected {job_id: string, limit?: int >= 1}',
+      );
+      return;
+    }
+    const { job_id: jobId, limit = 50 } = parsed.data;
+    reply.result({ events: (this.history.get(jobId) ?? []).slice(-limit) });
+  }
+
+  private health(): JsonObject {
+    return {
+      status: 'ok',
+      uptime_seconds: (Date.now() - this.started) / 1000,
+      connections: this.stats.openConnections,
+      streams: this.stats.openStreams,
+    };
+  }
+
+  private reply(connection: Connection, id: number | string | undefined): FakeReply {
+    const { socket } = connection;
+    return {
+      result: (result) => {
+        if (id !== undefined) this.write(socket, JSON.stringify({ jsonrpc: '2.0', result, id }) + '\n');
+      },
+      error: (code, message, data) => {
+        if (id !== undefined) this.answer(connection, id, { code, message, data: data ?? null });
+      },
+      raw: (text) => this.write(socket, text),
+      close: () => {
+        socket.end();
+      },
+    };
+  }
+
+  private answer(connection: Connection, id: unknown, error: JsonObject): void {
+    this.write(connection.socket, JSON.stringify({ jsonrpc: '2.0', error, id }) + '\n');
+  }
+
+  private broadcast(text: string): void {
+    for (const connection of this.streams) {
+      if (connection.queued >= this.options.streamQueueSize) {
+        this.stats.droppedEvents++;
+        continue;
+      }
+      connection.queued++;
+      this.write(connection.socket, text, () => connection.queued--);
+    }
+  }
+
+  private write(socket: Socket, text: string, done?: () => void): void {
+    if (socket.destroyed || !socket.writable) return done?.();
+    socket.write(text, () => done?.());
+  }
+
+  private changed(): void {
+    const counters = this.counters;
+    for (const waiter of this.waiters) if (waiter.predicate(counters)) waiter.resolve();
+  }
+}
+
+/**
+ * Starts a {@link FakeDaemon}: a real daemon on a Unix socket (mode 0600, in
+ * a fresh temp dir unless `socketPath` is given) that speaks the conductor's
+ * protocol. Stop it with `stop()`.
+ *
+ * @example
+ * ```ts
+ * import { startFakeDaemon } from 'daemon-event-bridge/testing';
+ *
+ * const daemon = await startFakeDaemon();
+ * const bridge = new DaemonEventBridge(new UnixSocketDaemonClient(daemon.socketPath));
+ * bridge.start();
+ * await daemon.waitFor((counters) => counters.openStreams === 1);
+ * daemon.publish({ job_id: 'nightly', event: 'sheet.started', timestamp: 1764000000 });
+ * // ...
+ * bridge.stop();
+ * await daemon.stop();
+ * ```
+ */
+export function startFakeDaemon(options?: FakeDaemonOptions): Promise<FakeDaemon> {
+  return FakeDaemon.start(options);
+}
+
+/** True when a socket file exists but nobody listens on it (a leftover of a killed process). */
+function isStaleSocket(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createConnection({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(false);
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
