@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+
+/** The dashboard's files: URL path → file name and content type. Nothing else is ever served. */
+export const DASHBOARD_FILES: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+};
+
+/**
+ * The headers of every dashboard response: no sniffing, no framing, no
+ * referrer (a `?token=` must not leak), and a Content-Security-Policy that
+ * only allows the page's own origin (no CDN, no inline script).
+ */
+export const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-cache',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+/**
+ * Serves the dashboard's fixed set of files ({@link DASHBOARD_FILES}), read
+ * once into memory: a request for any other path is not handled (the
+ * caller passes it on), so there is no path to traverse.
+ *
+ * @example
+ * ```ts
+ * const dashboard = new StaticFiles(defaultDashboardDir());
+ * http.createServer((req, res) => dashboard.handle(req, res) || gateway(req, res));
+ * ```
+ */
+export class StaticFiles {
+  private readonly files = new Map<string, { body: Buffer; type: string; etag: string }>();
+
+  /** @param dir The folder holding the files of {@link DASHBOARD_FILES}; a missing one throws. */
+  constructor(dir: string) {
+    for (const [path, { file, type }] of Object.entries(DASHBOARD_FILES)) {
+      const body = readFileSync(join(dir, file));
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      this.files.set(path, { body, type, etag });
+    }
+  }
+
+  /** True when the request's path is one of the dashboard's. */
+  matches(req: IncomingMessage): boolean {
+    return this.files.has(pathOf(req));
+  }
+
+  /**
+   * Answers the request if its path is a dashboard file (GET and HEAD; 304
+   * on a matching `If-None-Match`; 405 for other methods) and returns true;
+   * returns false, without touching `res`, for any other path.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const entry = this.files.get(pathOf(req));
+    if (entry === undefined) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const body = JSON.stringify({ error: `method ${req.method ?? ''} not allowed` });
+      res.writeHead(405, { 'Content-Type': 'application/json; charset=utf-8', Allow: 'GET, HEAD' }).end(body);
+      return true;
+    }
+    const headers = { ...DASHBOARD_HEADERS, 'Content-Type': entry.type, ETag: entry.etag };
+    if (req.headers['if-none-match'] === entry.etag) {
+      res.writeHead(304, headers).end();
+      return true;
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': String(entry.body.length) });
+    res.end(req.method === 'HEAD' ? undefined : entry.body);
+    return true;
+  }
+}
+
+/**
+ * The dashboard folder beside the running CLI (`dist/cjs/cli/dashboard`, or
+ * `src/cli/dashboard` under ts-node and jest).
+ *
+ * @example
+ * ```ts
+ * new StaticFiles(defaultDashboardDir());
+ * ```
+ */
+export function defaultDashboardDir(): string {
+  // `__dirname` exists in the CommonJS build (the package's bin); the ES module build runs from argv[1].
+  const here = typeof __dirname === 'string' ? __dirname : dirname(realpathSync(process.argv[1] ?? '.'));
+  return join(here, 'dashboard');
+}
+
+/** The request's path, without the query string; '' when the URL is not a path. */
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '';
+  if (!url.startsWith('/')) return '';
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
