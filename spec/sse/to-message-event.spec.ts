@@ -1,0 +1,58 @@
+import { TestScheduler } from 'rxjs/testing';
+import { toMessageEvent } from '../../src/sse/to-message-event';
+import type { SseMessage } from '../../src/sse/sse-message';
+
+describe('toMessageEvent', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toStrictEqual(expected));
+  });
+
+  it('maps event to type and keeps data, id and retry', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold<SseMessage>('a-b-|', {
+        a: { event: 'sheet.started', data: '{"sheet_num":1}', id: 't-1' },
+        b: { event: 'heartbeat', data: '{"timestamp":1}', retry: 5000 },
+      });
+      expectObservable(source.pipe(toMessageEvent())).toBe('a-b-|', {
+        a: { type: 'sheet.started', data: '{"sheet_num":1}', id: 't-1' },
+        b: { type: 'heartbeat', data: '{"timestamp":1}', retry: 5000 },
+      });
+      expectSubscriptions(source.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('sanitises type and id (no CR, LF, NUL) and leaves data to NestJS', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold<SseMessage>('a|', {
+        a: { event: 'evil\r\nid: 666\n\ndata: x', data: 'line one\nline two', id: 't-\u00002\n' },
+      });
+      expectObservable(source.pipe(toMessageEvent())).toBe('a|', {
+        a: { type: 'evilid: 666data: x', data: 'line one\nline two', id: 't-2' },
+      });
+    });
+  });
+
+  it('drops a retry that is not a non-negative integer and adds no undefined keys', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold<SseMessage>('ab|', {
+        a: { event: 'e', data: 'd', retry: -1 },
+        b: { event: 'e', data: 'd', retry: 2.5 },
+      });
+      const keys = source.pipe(toMessageEvent());
+      expectObservable(keys).toBe('ab|', { a: { type: 'e', data: 'd' }, b: { type: 'e', data: 'd' } });
+    });
+  });
+
+  it('propagates errors', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold<SseMessage>('a#', { a: { event: 'e', data: 'd' } }, new Error('boom'));
+      expectObservable(source.pipe(toMessageEvent())).toBe(
+        'a#',
+        { a: { type: 'e', data: 'd' } },
+        new Error('boom'),
+      );
+    });
+  });
+});

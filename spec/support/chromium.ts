@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Where the Debian `chromium` package puts the browser; `CHROMIUM_PATH` overrides it. */
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/** True when a Chromium executable is installed at {@link CHROMIUM_PATH}. */
+export const chromiumInstalled = existsSync(CHROMIUM_PATH);
+
+/**
+ * `describe` for browser tests: runs them when Chromium is installed. When it
+ * is missing they fail under CI (`CI` set: the browser is required there) and
+ * are reported as skipped elsewhere, so the gap stays visible.
+ */
+export function describeWithChromium(name: string, body: () => void): void {
+  if (chromiumInstalled) {
+    describe(name, body);
+  } else if (process.env['CI']) {
+    describe(name, () => {
+      it('needs Chromium', () => {
+        throw new Error(
+          `Chromium is required under CI but ${CHROMIUM_PATH} does not exist (apt-get install chromium)`,
+        );
+      });
+    });
+  } else {
+    describe.skip(`${name} (skipped: no Chromium at ${CHROMIUM_PATH})`, body);
+  }
+}
+
+/**
+ * Launches headless Chromium with the flags a sandboxed CI box needs and no
+ * network chatter besides the test's own. Close it with `browser.close()`.
+ * Throws when Chromium is missing (use {@link describeWithChromium} to skip).
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!chromiumInstalled) throw new Error(`Chromium not found at ${CHROMIUM_PATH}`);
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
