@@ -112,6 +112,9 @@ interface Lease {
   readonly reused: boolean;
 }
 
+/** Hands a lease to a call. */
+type Grant = (lease: Lease) => void;
+
 interface IdleConnection {
   readonly connection: JsonRpcConnection;
   readonly since: number;
@@ -159,7 +162,7 @@ export class UnixSocketDaemonClient implements DaemonClient {
   private readonly options: z.output<typeof unixSocketDaemonClientOptionsSchema>;
   private readonly logger: BridgeLogger;
   private readonly idle: IdleConnection[] = [];
-  private readonly waiters: Array<(lease: Lease) => void> = [];
+  private readonly waiters: Grant[] = [];
   private readonly pending = new Set<PendingCall>();
   private readonly connections = new Set<JsonRpcConnection>();
   private readonly streams = new Set<JsonRpcConnection>();
@@ -208,31 +211,32 @@ export class UnixSocketDaemonClient implements DaemonClient {
       const id = this.nextId++;
       const request = serialise(method, params, id);
       const { timeoutMs } = this.options;
-      let settled = false;
+      let leased: JsonRpcConnection | undefined;
+      let waiting: Grant | undefined;
       let retried = false;
-      let waiting: ((lease: Lease) => void) | undefined;
 
-      const settle = (outcome: () => void): void => {
-        if (settled) return;
-        settled = true;
+      /** Settles once; the connection goes back to the pool only after a proper answer. */
+      const finish = (error: Error | undefined, result?: unknown): void => {
+        if (!this.pending.delete(call)) return;
         clearTimeout(timer);
-        this.pending.delete(call);
         if (waiting !== undefined) remove(this.waiters, waiting);
-        outcome();
+        if (leased !== undefined) {
+          if (error === undefined || error instanceof DaemonRpcError) this.release(leased);
+          else this.discard(leased);
+          leased = undefined;
+        }
+        if (error === undefined) resolve(result);
+        else reject(error);
       };
-      const call: PendingCall = { fail: (error) => settle(() => reject(error)) };
-      const timer = setTimeout(() => call.fail(new DaemonTimeoutError(method, timeoutMs)), timeoutMs);
+      const call: PendingCall = { fail: finish };
+      const timer = setTimeout(() => finish(new DaemonTimeoutError(method, timeoutMs)), timeoutMs);
       timer.unref();
-      this.pending.add(call);
 
-      const run = (lease: Lease): void => {
+      const run: Grant = (lease) => {
         waiting = undefined;
         const { connection } = lease;
-        const done = (outcome: () => void, reuse: boolean): void => {
-          if (reuse) this.release(connection);
-          else this.discard(connection);
-          settle(outcome);
-        };
+        if (!this.pending.has(call)) return this.release(connection);
+        leased = connection;
         connection.handler = {
           connect: () => connection.send(request),
           message: (message) => {
@@ -240,8 +244,8 @@ export class UnixSocketDaemonClient implements DaemonClient {
               this.logger.debug('daemon notification on a call connection ignored', {
                 method: message.method,
               });
-            } else if (message.id === id || (message.id === null && 'error' in message)) {
-              done(() => settleResponse(message, method, resolve, reject), true);
+            } else if (answers(message, id)) {
+              finish(rpcError(message, method), 'result' in message ? message.result : undefined);
             } else {
               this.unknownResponse(message, method);
             }
@@ -250,13 +254,14 @@ export class UnixSocketDaemonClient implements DaemonClient {
             this.skipped(line, method);
             if (line.reason === 'oversize' || (isJsonObject(line.value) && line.value['id'] === id)) {
               const what = line.reason === 'oversize' ? 'longer than maxMessageBytes' : 'not valid JSON-RPC';
-              done(() => reject(new DaemonProtocolError(`daemon response to ${method} is ${what}`)), false);
+              finish(new DaemonProtocolError(`daemon response to ${method} is ${what}`));
             }
           },
           close: (error) => {
+            leased = undefined;
             this.discard(connection);
-            if (settled) return;
-            if (lease.reused && connection.receivedSinceSend === 0 && !retried) {
+            if (!this.pending.has(call)) return;
+            if (lease.reused && connection.receivedSinceSend === 0 && !retried && !this.closed) {
               retried = true;
               this.counters.staleRetries++;
               this.logger.debug('pooled connection was closed by the daemon; retrying once', { method });
@@ -264,14 +269,12 @@ export class UnixSocketDaemonClient implements DaemonClient {
               waiting = this.acquire(run);
               return;
             }
-            call.fail(
-              error ?? new DaemonConnectionError(this.socketPath, `closed before answering ${method}`),
-            );
+            finish(error ?? new DaemonConnectionError(this.socketPath, `closed before answering ${method}`));
           },
         };
-        if (settled) this.release(connection);
-        else if (connection.isOpen) connection.send(request);
+        if (connection.isOpen) connection.send(request);
       };
+      this.pending.add(call);
       waiting = this.acquire(run);
     });
   }
@@ -309,14 +312,11 @@ export class UnixSocketDaemonClient implements DaemonClient {
                 { reason: 'not_json_rpc', sample: 'notification params is not an object' },
                 method,
               );
-          } else if (message.id === id || (message.id === null && 'error' in message)) {
+          } else if (answers(message, id)) {
             end();
-            settleResponse(
-              message,
-              method,
-              () => subscriber.complete(),
-              (error) => subscriber.error(error),
-            );
+            const error = rpcError(message, method);
+            if (error === undefined) subscriber.complete();
+            else subscriber.error(error);
           } else {
             this.unknownResponse(message, method);
           }
@@ -391,7 +391,7 @@ export class UnixSocketDaemonClient implements DaemonClient {
    * fresh, else a new one if the pool has room; otherwise queues it and
    * returns it (so a settled call can leave the queue).
    */
-  private acquire(grant: (lease: Lease) => void): ((lease: Lease) => void) | undefined {
+  private acquire(grant: Grant): Grant | undefined {
     for (let entry = this.idle.pop(); entry !== undefined; entry = this.idle.pop()) {
       const { connection, since } = entry;
       if (connection.isOpen && performance.now() - since <= this.options.idleTimeoutMs) {
@@ -437,8 +437,8 @@ export class UnixSocketDaemonClient implements DaemonClient {
     this.forget(connection);
     connection.destroy();
     this.pooled--;
-    const next =
-      this.waiters.length > 0 && this.pooled < this.options.poolSize ? this.waiters.shift() : undefined;
+    if (this.closed || this.pooled >= this.options.poolSize) return;
+    const next = this.waiters.shift();
     if (next !== undefined) {
       this.pooled++;
       next({ connection: this.connect(undefined), reused: false });
@@ -516,18 +516,16 @@ function serialise(method: string, params: JsonObject, id: number): string {
   }
 }
 
-function settleResponse(
-  message: JsonRpcResponse,
-  method: string,
-  resolve: (result: unknown) => void,
-  reject: (error: Error) => void,
-): void {
-  if ('error' in message && message.error !== undefined) {
-    const { code, message: text, data } = message.error;
-    reject(new DaemonRpcError(code, text, data, method));
-  } else {
-    resolve((message as { result: unknown }).result);
-  }
+/** True when `message` answers request `id` (an error with a null id can only be about the one request sent). */
+function answers(message: JsonRpcResponse, id: number): boolean {
+  return message.id === id || (message.id === null && 'error' in message);
+}
+
+/** The {@link DaemonRpcError} of an error response, or undefined for a success. */
+function rpcError(message: JsonRpcResponse, method: string): DaemonRpcError | undefined {
+  if (!('error' in message) || message.error === undefined) return undefined;
+  const { code, message: text, data } = message.error;
+  return new DaemonRpcError(code, text, data, method);
 }
 
 function remove<T>(list: T[], item: T): void {

@@ -36,6 +36,10 @@ export interface FakeDaemonOptions {
  * ```
  */
 export interface FakeReply {
+  /** The request's id (`undefined` for a notification). */
+  readonly id: number | string | undefined;
+  /** Which connection the request came on: 1 for the first accepted, 2 for the next... */
+  readonly connectionId: number;
   /** Sends a success response (nothing for a notification). */
   result(value: unknown): void;
   /** Sends an error response (nothing for a notification). */
@@ -86,6 +90,7 @@ export interface FakeDaemonCounters {
 type Counters = { -readonly [K in keyof FakeDaemonCounters]: number };
 
 interface Connection {
+  readonly id: number;
   readonly socket: Socket;
   /** Stream writes not yet flushed to the socket. */
   queued: number;
@@ -302,9 +307,9 @@ export class FakeDaemon {
   }
 
   private accept(socket: Socket): void {
-    const connection: Connection = { socket, queued: 0 };
-    this.connections.add(connection);
     this.stats.connections++;
+    const connection: Connection = { id: this.stats.connections, socket, queued: 0 };
+    this.connections.add(connection);
     this.stats.openConnections++;
     this.stats.peakConnections = Math.max(this.stats.peakConnections, this.stats.openConnections);
     const splitter = new NdjsonSplitter(this.options.maxMessageBytes);
@@ -390,6 +395,8 @@ export class FakeDaemon {
   private reply(connection: Connection, id: number | string | undefined): FakeReply {
     const { socket } = connection;
     return {
+      id,
+      connectionId: connection.id,
       result: (result) => {
         if (id !== undefined) this.write(socket, JSON.stringify({ jsonrpc: '2.0', result, id }) + '\n');
       },
