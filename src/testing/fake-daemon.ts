@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,11 @@ export interface FakeDaemonOptions {
   socketPath?: string;
   /** How many published events are kept per job for `daemon.observer_events`. 1,000. */
   historyLimit?: number;
-  /** Like the conductor: how many events may wait for a stream client that does not read before new ones are dropped. 100. */
+  /**
+   * Like the conductor's 100-event queue per stream: how many events may wait
+   * for a stream client that does not read (once its socket buffers are full)
+   * before new ones are dropped and counted. 100.
+   */
   streamQueueSize?: number;
   /** The longest request line accepted. 16 MiB. */
   maxMessageBytes?: number;
@@ -92,8 +96,8 @@ type Counters = { -readonly [K in keyof FakeDaemonCounters]: number };
 interface Connection {
   readonly id: number;
   readonly socket: Socket;
-  /** Stream writes not yet flushed to the socket. */
-  queued: number;
+  /** Stream events written while the socket was over its high-water mark (the client is not reading). */
+  backlog: number;
 }
 
 interface Waiter {
@@ -294,6 +298,7 @@ export class FakeDaemon {
       });
     }).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE' || !(await isStaleSocket(this.socketPath))) throw error;
+      // A socket file nobody listens on: the leftover of a killed daemon.
       rmSync(this.socketPath, { force: true });
       return this.listen();
     });
@@ -308,7 +313,7 @@ export class FakeDaemon {
 
   private accept(socket: Socket): void {
     this.stats.connections++;
-    const connection: Connection = { id: this.stats.connections, socket, queued: 0 };
+    const connection: Connection = { id: this.stats.connections, socket, backlog: 0 };
     this.connections.add(connection);
     this.stats.openConnections++;
     this.stats.peakConnections = Math.max(this.stats.peakConnections, this.stats.openConnections);
@@ -416,18 +421,20 @@ export class FakeDaemon {
 
   private broadcast(text: string): void {
     for (const connection of this.streams) {
-      if (connection.queued >= this.options.streamQueueSize) {
+      const { socket } = connection;
+      if (socket.destroyed || !socket.writable) continue;
+      if (connection.backlog >= this.options.streamQueueSize) {
         this.stats.droppedEvents++;
         continue;
       }
-      connection.queued++;
-      this.write(connection.socket, text, () => connection.queued--);
+      if (!socket.write(text) && connection.backlog++ === 0) {
+        socket.once('drain', () => (connection.backlog = 0));
+      }
     }
   }
 
-  private write(socket: Socket, text: string, done?: () => void): void {
-    if (socket.destroyed || !socket.writable) return done?.();
-    socket.write(text, () => done?.());
+  private write(socket: Socket, text: string): void {
+    if (!socket.destroyed && socket.writable) socket.write(text);
   }
 
   private changed(): void {
@@ -461,6 +468,7 @@ export function startFakeDaemon(options?: FakeDaemonOptions): Promise<FakeDaemon
 
 /** True when a socket file exists but nobody listens on it (a leftover of a killed process). */
 function isStaleSocket(path: string): Promise<boolean> {
+  if (!lstatSync(path, { throwIfNoEntry: false })?.isSocket()) return Promise.resolve(false);
   return new Promise((resolve) => {
     const probe = createConnection({ path });
     probe.once('connect', () => {
