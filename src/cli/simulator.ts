@@ -57,8 +57,10 @@ type Random = () => number;
  * complete, fail, come out partial, retry, get skipped after a failed
  * dependency, with `job.cost_update` after each sheet, occasional
  * `observer.file_created` (named by `event_type`), `rate_limit.active`
- * episodes that pause a job, `job.iteration` when a job starts over, and
- * daemon-wide `monitor.anomaly` events without `job_id`. Never completes.
+ * episodes that pause a job (one within seconds of the live part, then
+ * every 75 s or so), `job.iteration` when a job starts over, and daemon-wide
+ * `monitor.anomaly` events without `job_id` (the first within 15 s of the
+ * live part). Never completes.
  *
  * @example
  * ```ts
@@ -70,8 +72,17 @@ export function conductorWorkload(options: SimulatorOptions = {}): Observable<Js
   const seed = options.seed ?? Math.floor(Math.random() * 1e9);
   return new Observable<JsonObject>((subscriber) => {
     const tracks = [
-      ...jobs.map((job, index) => jobTrack(job, index, mulberry32(seed + 7919 * (index + 1)))),
-      anomalyTrack(mulberry32(seed)),
+      ...jobs.map((job, index) =>
+        jobTrack(
+          job,
+          mulberry32(seed + 7919 * (index + 1)),
+          // The second job is rate-limited a few seconds into the live part, then every 75 s.
+          index === Math.min(1, jobs.length - 1)
+            ? { firstMs: backfillMs + 5_000, everyMs: 75_000 }
+            : undefined,
+        ),
+      ),
+      anomalyTrack(mulberry32(seed), backfillMs),
     ];
     const start = scheduler.now();
     const stamp = (event: JsonObject, at: number): JsonObject => ({ ...event, timestamp: at / 1000 });
@@ -172,52 +183,67 @@ const FAILURES = ['validation_failed', 'validation_failed', 'timeout', 'process_
 
 const MAX_ATTEMPTS = 2;
 
-/** The endless event script of one job. */
-function* jobTrack(job: SimulatedJob, index: number, random: Random): Generator<Step, never> {
+/** When one job is made to hit a rate limit, so that every demo shows episodes. */
+interface EpisodePlan {
+  /** The first forced episode starts with the first sheet after this much workload time. */
+  readonly firstMs: number;
+  /** Then again after this much more. */
+  readonly everyMs: number;
+}
+
+/** The endless event script of one job; `episodes` forces rate-limit episodes on it. */
+function* jobTrack(job: SimulatedJob, random: Random, episodes?: EpisodePlan): Generator<Step, never> {
   const between = (min: number, max: number) => Math.round(min + random() * (max - min));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  let elapsed = 0;
+  const step = (afterMs: number, event: JsonObject): Step => {
+    elapsed += afterMs;
+    return { afterMs, event };
+  };
+  let nextEpisodeAt = episodes?.firstMs ?? Infinity;
   let totalCost = 0;
   let firstStart = true;
   for (let iteration = 1; ; iteration++) {
     if (iteration > 1) {
-      yield {
-        afterMs: between(3_000, 6_000),
-        event: { job_id: job.id, sheet_num: 0, event: 'job.iteration', data: { iteration } },
-      };
+      yield step(between(3_000, 6_000), {
+        job_id: job.id,
+        sheet_num: 0,
+        event: 'job.iteration',
+        data: { iteration },
+      });
     }
     let dependencyFailed = false;
     for (let sheet = 1; sheet <= job.sheets; sheet++) {
       const base = { job_id: job.id, sheet_num: sheet };
       if (dependencyFailed && random() < 0.6) {
-        yield {
-          afterMs: between(300, 900),
-          event: { ...base, event: 'sheet.skipped', data: { reason: 'dependency failed' } },
-        };
+        yield step(between(300, 900), {
+          ...base,
+          event: 'sheet.skipped',
+          data: { reason: 'dependency failed' },
+        });
         continue;
       }
       dependencyFailed = false;
       const instrument = pick(job.instruments);
-      // One job hits a rate limit early on, so every demo shows an episode; later ones are random.
-      let rateLimited = (iteration === 1 && index === 1 && sheet === 2) || random() < 0.04;
+      let rateLimited = random() < 0.04;
+      if (elapsed >= nextEpisodeAt) {
+        rateLimited = true;
+        nextEpisodeAt = elapsed + episodes!.everyMs;
+      }
       if (rateLimited) {
-        yield {
-          afterMs: between(400, 1_200),
-          event: {
-            ...base,
-            event: 'rate_limit.active',
-            data: { instrument, seconds_remaining: between(60, 180) },
-          },
-        };
+        yield step(between(400, 1_200), {
+          ...base,
+          event: 'rate_limit.active',
+          data: { instrument, seconds_remaining: between(60, 180) },
+        });
       }
       for (let attempt = 1; ; attempt++) {
-        yield {
-          afterMs: firstStart
-            ? between(200, 2_500)
-            : rateLimited
-              ? between(4_000, 9_000)
-              : between(400, 2_000),
-          event: { ...base, event: 'sheet.started', data: { instrument, attempt } },
-        };
+        const wait = firstStart
+          ? between(200, 2_500)
+          : rateLimited
+            ? between(4_000, 9_000)
+            : between(400, 2_000);
+        yield step(wait, { ...base, event: 'sheet.started', data: { instrument, attempt } });
         firstStart = false;
         const cost = Math.round((0.01 + random() * 0.4) * 10_000) / 10_000;
         totalCost = Math.round((totalCost + cost) * 10_000) / 10_000;
@@ -225,59 +251,47 @@ function* jobTrack(job: SimulatedJob, index: number, random: Random): Generator<
         const outcome = roll < 0.74 ? 'completed' : roll < 0.9 ? 'failed' : 'partial';
         const passRate =
           outcome === 'completed' ? 100 : outcome === 'partial' ? between(55, 95) : between(0, 50);
-        yield {
-          afterMs: between(1_500, 5_000),
-          event: {
-            ...base,
-            event: `sheet.${outcome}`,
-            data: {
-              instrument,
-              attempt,
-              success: outcome === 'completed',
-              validation_pass_rate: passRate,
-              cost_usd: cost,
-              duration_seconds: between(400, 2_400) / 10,
-              rate_limited: rateLimited,
-              error_classification:
-                outcome === 'completed' ? null : outcome === 'partial' ? 'partial_output' : pick(FAILURES),
-              model_used: pick(MODELS[instrument] ?? ['default']),
-            },
+        yield step(between(1_500, 5_000), {
+          ...base,
+          event: `sheet.${outcome}`,
+          data: {
+            instrument,
+            attempt,
+            success: outcome === 'completed',
+            validation_pass_rate: passRate,
+            cost_usd: cost,
+            duration_seconds: between(400, 2_400) / 10,
+            rate_limited: rateLimited,
+            error_classification:
+              outcome === 'completed' ? null : outcome === 'partial' ? 'partial_output' : pick(FAILURES),
+            model_used: pick(MODELS[instrument] ?? ['default']),
           },
-        };
+        });
         rateLimited = false;
         if (outcome === 'completed' && random() < 0.35) {
-          yield {
-            afterMs: between(100, 500),
-            event: {
-              job_id: job.id,
-              sheet_num: sheet,
-              event_type: 'observer.file_created',
-              data: { path: pick(FILES) },
-            },
-          };
-        }
-        yield {
-          afterMs: between(200, 800),
-          event: {
+          yield step(between(100, 500), {
             job_id: job.id,
             sheet_num: sheet,
-            event: 'job.cost_update',
-            data: { total_cost_usd: totalCost },
-          },
-        };
+            event_type: 'observer.file_created',
+            data: { path: pick(FILES) },
+          });
+        }
+        yield step(between(200, 800), {
+          job_id: job.id,
+          sheet_num: sheet,
+          event: 'job.cost_update',
+          data: { total_cost_usd: totalCost },
+        });
         if (outcome === 'completed') break;
         if (attempt === MAX_ATTEMPTS) {
           dependencyFailed = true;
           break;
         }
-        yield {
-          afterMs: between(300, 900),
-          event: {
-            ...base,
-            event: 'sheet.retrying',
-            data: { attempt: attempt + 1, delay_seconds: 30 * attempt },
-          },
-        };
+        yield step(between(300, 900), {
+          ...base,
+          event: 'sheet.retrying',
+          data: { attempt: attempt + 1, delay_seconds: 30 * attempt },
+        });
       }
     }
   }
@@ -307,12 +321,18 @@ const ANOMALIES = [
   },
 ] as const;
 
-/** The daemon-wide events: a `monitor.anomaly` (no `job_id`) every 30 to 70 s, the first within 15 s. */
-function* anomalyTrack(random: Random): Generator<Step, never> {
+/**
+ * The daemon-wide events: a `monitor.anomaly` (no `job_id`) every 30 to 70 s,
+ * the first 8 to 15 s after `firstAfterMs`.
+ */
+function* anomalyTrack(random: Random, firstAfterMs: number): Generator<Step, never> {
   for (let n = 0; ; n++) {
     const anomaly = ANOMALIES[Math.floor(random() * ANOMALIES.length)]!;
     yield {
-      afterMs: n === 0 ? 8_000 + Math.round(random() * 7_000) : 30_000 + Math.round(random() * 40_000),
+      afterMs:
+        n === 0
+          ? firstAfterMs + 8_000 + Math.round(random() * 7_000)
+          : 30_000 + Math.round(random() * 40_000),
       event: {
         event: 'monitor.anomaly',
         sheet_num: 0,

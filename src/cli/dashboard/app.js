@@ -70,6 +70,7 @@
     totalEvents: 0,
     failures: 0,
     perSecond: new Map(),
+    loadedAt: Math.floor(Date.now() / 1000),
   };
 
   // ---------------------------------------------------------------- helpers
@@ -368,8 +369,11 @@
   }
 
   function setBridge(next) {
+    const recovered = next === 'connected' && state.bridge !== undefined && state.bridge !== 'connected';
     state.bridge = next;
     renderBadge();
+    // History fetched while the daemon was away came back empty: fetch it again.
+    if (recovered && panel && panel.ready && panel.historyCount === 0) reloadHistory(panel);
   }
 
   function renderBadge() {
@@ -417,12 +421,7 @@
       if (response.status === 401) return setGateway('unauthorized');
       const health = await response.json();
       if (!isObject(health)) return;
-      const bridgeState =
-        typeof health.state === 'string'
-          ? health.state
-          : isObject(health.bridge) && typeof health.bridge.state === 'string'
-            ? health.bridge.state
-            : undefined;
+      const bridgeState = typeof health.state === 'string' ? health.state : undefined;
       if (bridgeState && state.bridge === undefined) setBridge(bridgeState);
       ui.health.textContent = describeHealth(health, bridgeState);
     } catch {
@@ -430,27 +429,19 @@
     }
   }
 
+  /** One line from /healthz: { state, counters: { eventsIn, invalidEvents, reconnects, ... }, clients: { open } }. */
   function describeHealth(health, bridgeState) {
-    const counters = findObject(health, 'counters') || {};
-    const consumers = findObject(health, 'consumers') || findObject(health, 'subscribers') || {};
+    const counters = isObject(health.counters) ? health.counters : {};
+    const clients = isObject(health.clients) ? health.clients : {};
     const parts = [`bridge ${bridgeState || 'unknown'}`];
-    const number = (value) => (typeof value === 'number' ? value.toLocaleString() : undefined);
-    if (number(counters.eventsIn)) parts.push(`${number(counters.eventsIn)} events in`);
-    if (number(counters.invalidEvents) !== undefined) parts.push(`${number(counters.invalidEvents)} invalid`);
-    if (number(counters.reconnects) !== undefined) parts.push(`${number(counters.reconnects)} reconnects`);
-    const clients =
-      typeof consumers.global === 'number' ? consumers.global + (consumers.job || 0) : undefined;
-    if (clients !== undefined) parts.push(`${clients} streams`);
+    const add = (value, label) => {
+      if (typeof value === 'number') parts.push(`${value.toLocaleString()} ${label}`);
+    };
+    add(counters.eventsIn, 'events in');
+    add(counters.invalidEvents, 'invalid');
+    add(counters.reconnects, 'reconnects');
+    add(clients.open, 'SSE clients');
     return parts.join(' · ');
-  }
-
-  function findObject(root, key) {
-    if (!isObject(root)) return undefined;
-    if (isObject(root[key])) return root[key];
-    for (const value of Object.values(root)) {
-      if (isObject(value) && isObject(value[key])) return value[key];
-    }
-    return undefined;
   }
 
   // ---------------------------------------------------------------- jobs
@@ -634,6 +625,7 @@
       .sort((a, b) => (a.raw.timestamp ?? 0) - (b.raw.timestamp ?? 0) || a.index - b.index)
       .map(({ raw }) => raw);
     current.keys = new Set();
+    current.historyCount = events.length;
     const rows = [];
     for (const raw of events) {
       const name = nameOf(raw);
@@ -678,22 +670,30 @@
 
   function renderSparkline() {
     const last = Math.floor(nowSeconds()) - 1; // the last complete second
-    const counts = [];
-    for (let s = last - SPARK_SECONDS + 1; s <= last; s++) counts.push(state.perSecond.get(s) || 0);
-    for (const second of state.perSecond.keys())
-      if (second < last - SPARK_SECONDS) state.perSecond.delete(second);
-    const max = Math.max(4, ...counts);
+    const first = last - SPARK_SECONDS + 1;
+    for (const second of state.perSecond.keys()) if (second < first) state.perSecond.delete(second);
+    // Seconds before the page's data begins have no line (unknown is not zero).
+    const since = Math.max(first, Math.min(state.loadedAt, ...state.perSecond.keys()));
     const width = 600;
     const height = 48;
+    const counts = [];
+    for (let s = since; s <= last; s++) counts.push(state.perSecond.get(s) || 0);
+    const max = Math.max(4, ...counts);
     const points = counts.map((count, i) => {
-      const x = (i / (counts.length - 1)) * width;
+      const x = ((since + i - first) / (SPARK_SECONDS - 1)) * width;
       const y = height - 3 - (count / max) * (height - 8);
       return `${x.toFixed(1)},${y.toFixed(1)}`;
     });
     ui.sparkLine.setAttribute('points', points.join(' '));
-    ui.sparkArea.setAttribute('d', `M0,${height} L${points.join(' L')} L${width},${height} Z`);
+    const start = points.length > 0 ? points[0].split(',')[0] : width;
+    ui.sparkArea.setAttribute(
+      'd',
+      points.length > 1 ? `M${start},${height} L${points.join(' L')} L${width},${height} Z` : '',
+    );
     const recent = counts.slice(-5);
-    ui.rate.textContent = (recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1);
+    ui.rate.textContent = recent.length
+      ? (recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1)
+      : '0.0';
   }
 
   // ---------------------------------------------------------------- start

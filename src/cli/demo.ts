@@ -1,0 +1,105 @@
+import { exhaustMap, filter, firstValueFrom, interval, timeout, type Subscription } from 'rxjs';
+import { DaemonEventBridge } from '../bridge/bridge.js';
+import type { BridgeLogger } from '../bridge/options.js';
+import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
+import { startFakeDaemon } from '../testing/fake-daemon.js';
+import type { DemoOptions } from './args.js';
+import { logBridgeState, type RunningCommand } from './command.js';
+import { startGatewayServer } from './gateway-server.js';
+import { DEMO_JOBS, startSimulator } from './simulator.js';
+
+/** How much past workload the demo publishes at start, so the dashboard opens full. */
+export const DEMO_BACKFILL_MS = 45_000;
+
+/** How long a simulated daemon restart keeps the socket away. */
+export const DEMO_RESTART_DOWN_MS = 2_000;
+
+/**
+ * The `demo` command: the testing daemon on a private socket in a fresh
+ * temp dir, driven by the conductor simulator, restarted every
+ * `restartEverySeconds`; a bridge and the gateway on `host:port`; the
+ * dashboard at `/`.
+ *
+ * @example
+ * ```ts
+ * const running = await runDemo({ host: '127.0.0.1', port: 0, token: undefined, logLevel: 'info', restartEverySeconds: 120, seed: undefined }, logger);
+ * console.log(running.url);
+ * await running.stop();
+ * ```
+ */
+export async function runDemo(options: DemoOptions, logger: BridgeLogger): Promise<RunningCommand> {
+  // The backfill arrives as one burst: give the stream a queue that holds it.
+  const daemon = await startFakeDaemon({ streamQueueSize: 1_000 });
+  const client = new UnixSocketDaemonClient(daemon.socketPath, { logger });
+  const bridge = new DaemonEventBridge(client, { logger });
+  const subscriptions: Subscription[] = [logBridgeState(bridge, logger)];
+  bridge.start();
+
+  const release = async (): Promise<void> => {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    bridge.stop();
+    await client.close();
+    await daemon.stop();
+  };
+
+  let http;
+  try {
+    await daemon.waitFor((counters) => counters.openStreams >= 1);
+    await firstValueFrom(
+      bridge.state$.pipe(
+        filter((state) => state === 'connected'),
+        timeout({
+          first: 5_000,
+          with: () => {
+            throw new Error('the bridge did not connect to the simulated daemon within 5 s');
+          },
+        }),
+      ),
+    );
+    http = await startGatewayServer({
+      bridge,
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      logger,
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+
+  subscriptions.push(
+    startSimulator((event) => daemon.publish(event), { seed: options.seed, backfillMs: DEMO_BACKFILL_MS }),
+  );
+  if (options.restartEverySeconds > 0) {
+    subscriptions.push(
+      interval(options.restartEverySeconds * 1000)
+        .pipe(
+          exhaustMap(async () => {
+            logger.info('simulated daemon restart', { downMs: DEMO_RESTART_DOWN_MS });
+            await daemon.restart({ downMs: DEMO_RESTART_DOWN_MS }).catch((error: unknown) => {
+              logger.warn('simulated daemon restart failed', { error: String(error) });
+            });
+          }),
+        )
+        .subscribe(),
+    );
+  }
+  logger.info('demo running', {
+    url: http.url,
+    socket: daemon.socketPath,
+    jobs: DEMO_JOBS.map((job) => job.id),
+    restartEverySeconds: options.restartEverySeconds,
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: http.url,
+    stop: () =>
+      (stopping ??= (async () => {
+        bridge.stop();
+        await http.close();
+        await release();
+      })()),
+  };
+}

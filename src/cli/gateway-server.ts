@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DaemonEventBridge } from '../bridge/bridge.js';
+import type { BridgeLogger } from '../bridge/options.js';
+import { DaemonEventBridgeError } from '../errors.js';
+import { createGateway, type Gateway } from '../http/gateway.js';
+import { defaultDashboardDir, StaticFiles } from './static-files.js';
+import { bearerTokenAuthorizer } from './token-auth.js';
+
+/**
+ * The HTTP server could not listen (port in use, address not available,
+ * permission denied). The message says which and what to try.
+ *
+ * @example
+ * ```ts
+ * await startGatewayServer({ bridge, host: '127.0.0.1', port: 80, logger }); // ListenError (code ERR_LISTEN)
+ * ```
+ */
+export class ListenError extends DaemonEventBridgeError {
+  override readonly name = 'ListenError';
+  readonly code = 'ERR_LISTEN';
+}
+
+/** Options of {@link startGatewayServer}. */
+export interface GatewayServerOptions {
+  readonly bridge: DaemonEventBridge;
+  readonly host: string;
+  /** 0 picks a free port; {@link GatewayServer.url} has the real one. */
+  readonly port: number;
+  /** When set, every route (dashboard included) requires it as a Bearer token or `?token=`. */
+  readonly token?: string | undefined;
+  readonly logger: BridgeLogger;
+  /** Where the dashboard's files are. Default {@link defaultDashboardDir}. */
+  readonly dashboardDir?: string;
+}
+
+/** A listening gateway; see {@link startGatewayServer}. */
+export interface GatewayServer {
+  /** The base URL, e.g. `http://127.0.0.1:8787/`. */
+  readonly url: string;
+  readonly server: Server;
+  readonly gateway: Gateway;
+  /**
+   * Ends every SSE response, stops listening and closes the remaining
+   * connections (idle ones at once, busy ones after `graceMs`, 500).
+   * Stop the bridge first, so clients get `bridge_stopped`. Idempotent.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts an HTTP server with the bridge's gateway routes and the dashboard at
+ * `/`, optionally behind a token.
+ *
+ * @example
+ * ```ts
+ * const http = await startGatewayServer({ bridge, host: '127.0.0.1', port: 0, logger });
+ * console.log(http.url);
+ * // shutdown
+ * bridge.stop();
+ * await http.close();
+ * ```
+ */
+export async function startGatewayServer(options: GatewayServerOptions): Promise<GatewayServer> {
+  const { bridge, host, port, token, logger } = options;
+  const dashboard = new StaticFiles(options.dashboardDir ?? defaultDashboardDir());
+  const authorize = token === undefined ? undefined : bearerTokenAuthorizer(token);
+  const gateway = createGateway(bridge, { logger, ...(authorize ? { authorize } : {}) });
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    res.once('close', () => {
+      logger.debug('request', {
+        method: req.method ?? '',
+        path: (req.url ?? '').split('?')[0] ?? '',
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
+      });
+    });
+    if (dashboard.matches(req)) {
+      if (authorize !== undefined && !authorize(req)) {
+        res.writeHead(401, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Cache-Control': 'no-store',
+        });
+        res.end(JSON.stringify({ error: 'unauthorized: open the page with ?token=<secret>' }));
+        return;
+      }
+      dashboard.handle(req, res);
+      return;
+    }
+    gateway(req, res);
+  };
+
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
+    server.listen({ host, port }, () => resolve());
+  });
+  server.on('error', (error) => logger.error('http server error', { error: error.message }));
+
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = 500): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      gateway.close();
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), graceMs);
+      force.unref();
+      server.once('close', () => clearTimeout(force));
+    });
+    return closing;
+  };
+  return { url, server, gateway, close };
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ListenError(`port ${port} on ${host} is already in use (try --port 0 for any free port)`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ListenError(`cannot listen on ${host}: no such local address`);
+    case 'EACCES':
+      return new ListenError(`not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`);
+    default:
+      return new ListenError(`cannot listen on ${host}:${port}: ${error.message}`);
+  }
+}

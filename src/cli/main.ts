@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseCli, usage, UsageError, type CliCommand } from './args.js';
+import type { RunningCommand } from './command.js';
+import { runDemo } from './demo.js';
+import { createJsonLogger } from './logger.js';
+import { runServe } from './serve.js';
+import { defaultDashboardDir } from './static-files.js';
+
+/** The longest a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 1_800;
+
+const PROGRAM = 'daemon-event-bridge';
+
+async function main(): Promise<void> {
+  let command: CliCommand;
+  try {
+    command = parseCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const topic = process.argv[2] === 'serve' || process.argv[2] === 'demo' ? ` ${process.argv[2]}` : '';
+    process.stderr.write(`${PROGRAM}: ${error.message} (see ${PROGRAM}${topic} --help)\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (command.command === 'help') {
+    process.stdout.write(`${usage(command.topic)}\n`);
+    return;
+  }
+  if (command.command === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+
+  const logger = createJsonLogger({ level: command.options.logLevel, fields: { cmd: command.command } });
+  let running: RunningCommand;
+  try {
+    running =
+      command.command === 'serve'
+        ? await runServe(command.options, logger)
+        : await runDemo(command.options, logger);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error('failed to start', { error: message });
+    process.stderr.write(`${PROGRAM}: ${message}\n`);
+    process.exit(1);
+  }
+
+  process.stdout.write(banner(command, running.url));
+
+  let shuttingDown = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (shuttingDown) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    shuttingDown = true;
+    logger.info('shutting down', { signal });
+    const deadline = setTimeout(() => {
+      logger.warn('graceful shutdown took too long: exiting', { deadlineMs: SHUTDOWN_DEADLINE_MS });
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    running.stop().then(
+      () => {
+        clearTimeout(deadline);
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+/** What the user reads on stdout once the server listens: the URL first. */
+function banner(command: CliCommand & { command: 'serve' | 'demo' }, url: string): string {
+  const lines =
+    command.command === 'demo'
+      ? [
+          `${PROGRAM} demo: open ${url}`,
+          '',
+          `  dashboard   ${url}`,
+          `  events      ${url}api/events/stream`,
+          `  health      ${url}healthz`,
+          '',
+          '  A simulated conductor (4 jobs) runs on a private Unix socket;',
+          command.options.restartEverySeconds > 0
+            ? `  the daemon restarts every ${command.options.restartEverySeconds} s to show reconnection.`
+            : '  daemon restarts are off (--restart-every 0).',
+        ]
+      : [
+          `${PROGRAM} serve: listening on ${url} (daemon socket ${command.options.socket})`,
+          '',
+          `  dashboard   ${url}`,
+          `  events      ${url}api/events/stream`,
+          `  health      ${url}healthz`,
+        ];
+  if (command.options.token !== undefined) {
+    lines.push(
+      '',
+      '  Every route needs "Authorization: Bearer <token>" or ?token=<token> (open /?token=<token>).',
+    );
+  }
+  lines.push('', '  Press Ctrl+C to stop.', '');
+  return lines.join('\n');
+}
+
+/** The version in the package.json above this file (src/cli or dist/<format>/cli). */
+function packageVersion(): string {
+  let dir = dirname(defaultDashboardDir());
+  for (let depth = 0; depth < 4; depth++, dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+    if (json.name === PROGRAM && typeof json.version === 'string') return json.version;
+  }
+  return 'unknown';
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${PROGRAM}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

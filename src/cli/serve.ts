@@ -1,0 +1,56 @@
+import { DaemonEventBridge } from '../bridge/bridge.js';
+import type { BridgeLogger } from '../bridge/options.js';
+import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
+import type { ServeOptions } from './args.js';
+import { logBridgeState, type RunningCommand } from './command.js';
+import { startGatewayServer } from './gateway-server.js';
+
+/**
+ * The `serve` command: a bridge on the daemon's socket, the gateway routes
+ * and the dashboard on `host:port`. It starts whether or not the daemon is
+ * running (`/healthz` then says `reconnecting`) and connects when it
+ * appears. Listening on a non-loopback host without a token is refused
+ * earlier, by {@link parseCli}.
+ *
+ * @example
+ * ```ts
+ * const running = await runServe({ socket: '/tmp/marianne.sock', host: '127.0.0.1', port: 8787, token: undefined, logLevel: 'info' }, logger);
+ * console.log(running.url);
+ * await running.stop();
+ * ```
+ */
+export async function runServe(options: ServeOptions, logger: BridgeLogger): Promise<RunningCommand> {
+  const client = new UnixSocketDaemonClient(options.socket, { logger });
+  const bridge = new DaemonEventBridge(client, { logger });
+  const states = logBridgeState(bridge, logger);
+  bridge.start();
+  const release = async (): Promise<void> => {
+    bridge.stop();
+    states.unsubscribe();
+    await client.close();
+  };
+  let http;
+  try {
+    http = await startGatewayServer({
+      bridge,
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      logger,
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  logger.info('serving', { url: http.url, socket: options.socket, auth: options.token ? 'token' : 'none' });
+  let stopping: Promise<void> | undefined;
+  return {
+    url: http.url,
+    stop: () =>
+      (stopping ??= (async () => {
+        bridge.stop();
+        await http.close();
+        await release();
+      })()),
+  };
+}
