@@ -1,0 +1,47 @@
+import { EventRouter, type Routable } from '../../src/bridge/event-router';
+
+const event = (seq: number, jobId?: string): Routable => ({ seq, jobId });
+
+describe('EventRouter', () => {
+  it('routes a job event to that job’s routes and the global routes only', () => {
+    const router = new EventRouter<Routable>();
+    const got: string[] = [];
+    router.add('a', (e) => got.push(`a1:${e.seq}`), 0);
+    router.add('a', (e) => got.push(`a2:${e.seq}`), 0);
+    router.add('b', (e) => got.push(`b:${e.seq}`), 0);
+    router.add(undefined, (e) => got.push(`all:${e.seq}`), 0);
+    router.dispatch(event(1, 'a'));
+    router.dispatch(event(2));
+    expect(got).toEqual(['a1:1', 'a2:1', 'all:1', 'all:2']);
+  });
+
+  it('never calls a route of another job (the cost is per job, not per consumer)', () => {
+    const router = new EventRouter<Routable>();
+    let otherCalls = 0;
+    for (let i = 0; i < 10_000; i++) router.add(`job-${i}`, () => otherCalls++, 0);
+    let hits = 0;
+    router.add('target', () => hits++, 0);
+    for (let seq = 1; seq <= 100; seq++) router.dispatch(event(seq, 'target'));
+    expect(hits).toBe(100);
+    expect(otherCalls).toBe(0);
+  });
+
+  it('skips events at or before a route’s afterSeq', () => {
+    const router = new EventRouter<Routable>();
+    const got: number[] = [];
+    router.add(undefined, (e) => got.push(e.seq), 5);
+    [4, 5, 6].forEach((seq) => router.dispatch(event(seq)));
+    expect(got).toEqual([6]);
+  });
+
+  it('removes routes, drops empty jobs and tolerates a double removal', () => {
+    const router = new EventRouter<Routable>();
+    const remove = router.add('a', () => {}, 0);
+    const removeGlobal = router.add(undefined, () => {}, 0);
+    expect([router.jobConsumers, router.jobs, router.globalConsumers]).toEqual([1, 1, 1]);
+    remove();
+    remove();
+    removeGlobal();
+    expect([router.jobConsumers, router.jobs, router.globalConsumers]).toEqual([0, 0, 0]);
+  });
+});
