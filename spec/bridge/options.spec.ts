@@ -63,7 +63,7 @@ describe('resolveBridgeOptions', () => {
   ])('rejects %s with InvalidOptionsError naming the option', (_label, options, option, message) => {
     let thrown: unknown;
     try {
-      resolveBridgeOptions(options as BridgeOptions);
+      resolveBridgeOptions(options);
     } catch (error) {
       thrown = error;
     }
