@@ -2,8 +2,6 @@ import type { ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createGateway, type Gateway } from '../../src/http/gateway';
 import { startServer, type TestServer } from '../support/http-server';
 import { liveBridge, type LiveBridge } from '../support/live-bridge';
