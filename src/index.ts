@@ -5,3 +5,18 @@ export { DaemonEventBridgeError } from './errors.js';
 export { isJsonObject, type JsonObject } from './json.js';
 export { encodeSse, sanitizeSseField } from './sse/encode.js';
 export { DAEMON_EVENT, toSseMessage, type SseMessage } from './sse/sse-message.js';
+export {
+  DaemonClientClosedError,
+  DaemonConnectionError,
+  DaemonNotRunningError,
+  DaemonProtocolError,
+  DaemonRpcError,
+  DaemonTimeoutError,
+} from './daemon/errors.js';
+export { JsonRpcErrorCode } from './daemon/json-rpc.js';
+export {
+  DEFAULT_SOCKET_PATH,
+  UnixSocketDaemonClient,
+  type DaemonClientStats,
+  type UnixSocketDaemonClientOptions,
+} from './daemon/unix-socket-client.js';
