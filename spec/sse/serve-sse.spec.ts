@@ -109,6 +109,7 @@ describe('serveSse', () => {
   });
 
   it('answers 400 to a Last-Event-ID over 256 characters, without calling the source', async () => {
+    options = { headers: { 'Access-Control-Allow-Origin': 'https://ops.example' } };
     const ok = await openSse(server.url, { headers: { 'Last-Event-ID': 'x'.repeat(256) } });
     await ok.ended;
     const tooLong = await openSse(server.url, { headers: { 'Last-Event-ID': 'x'.repeat(257) } });
@@ -118,6 +119,7 @@ describe('serveSse', () => {
     expect(ok.status).toBe(200);
     expect(tooLong.status).toBe(400);
     expect(tooLong.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(tooLong.headers['access-control-allow-origin']).toBe('https://ops.example');
     expect(JSON.parse(tooLong.body())).toEqual({ error: 'Last-Event-ID is longer than 256 characters' });
     expect(tooLongQuery.status).toBe(400);
     expect(seenIds).toEqual(['x'.repeat(256)]);

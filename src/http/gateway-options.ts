@@ -37,7 +37,14 @@ export interface GatewayOptions {
 
 const basePathError = 'expected "" or a path starting with "/" and not ending with "/"';
 
-/** The zod schema that guards {@link GatewayOptions}; defaults are applied here. */
+/**
+ * The zod schema that guards {@link GatewayOptions}; defaults are applied here.
+ *
+ * @example
+ * ```ts
+ * gatewayOptionsSchema.parse({}).maxClients; // 1000
+ * ```
+ */
 export const gatewayOptionsSchema = z
   .strictObject({
     basePath: z

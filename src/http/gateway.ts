@@ -12,7 +12,14 @@ import { jobIdParamSchema, observerQuerySchema, parseQuery, streamQuerySchema } 
 import { matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
 
-/** The gateway's own counters, beside the bridge's. */
+/**
+ * The gateway's own counters, beside the bridge's.
+ *
+ * @example
+ * ```ts
+ * const { clients, slowClientsDropped } = gateway.stats();
+ * ```
+ */
 export interface GatewayStats {
   /** SSE responses open now. */
   readonly clients: number;

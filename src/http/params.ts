@@ -3,7 +3,15 @@ import { z } from 'zod';
 const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
 const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
 
-/** The zod schema of a job id in a gateway path: 1 to 128 characters of `[A-Za-z0-9._:-]`. */
+/**
+ * The zod schema of a job id in a gateway path: 1 to 128 characters of `[A-Za-z0-9._:-]`.
+ *
+ * @example
+ * ```ts
+ * jobIdSchema.safeParse('nightly-refactor').success; // true
+ * jobIdSchema.safeParse('bad id').success;           // false
+ * ```
+ */
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: JOB_ID_ERROR });
 
 /**

@@ -1,17 +1,30 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 
-/** The longest `Last-Event-ID` (header or query parameter) accepted, in characters. */
+/**
+ * The longest `Last-Event-ID` (header or query parameter) accepted, in
+ * characters; a longer one gets a 400 from {@link serveSse}.
+ *
+ * @example
+ * ```ts
+ * if (id.length > MAX_LAST_EVENT_ID_LENGTH) reject();
+ * ```
+ */
 export const MAX_LAST_EVENT_ID_LENGTH = 256;
 
 /** The zod schema of a `Last-Event-ID` value: at most {@link MAX_LAST_EVENT_ID_LENGTH} characters. */
-export const lastEventIdSchema = z
-  .string()
-  .max(MAX_LAST_EVENT_ID_LENGTH, {
-    error: `Last-Event-ID is longer than ${MAX_LAST_EVENT_ID_LENGTH} characters`,
-  });
+export const lastEventIdSchema = z.string().max(MAX_LAST_EVENT_ID_LENGTH, {
+  error: `Last-Event-ID is longer than ${MAX_LAST_EVENT_ID_LENGTH} characters`,
+});
 
-/** What {@link readLastEventId} found: an id (or none), or why the request is bad. */
+/**
+ * What {@link readLastEventId} found: an id (or none), or why the request is bad.
+ *
+ * @example
+ * ```ts
+ * const result: LastEventIdResult = { ok: true, lastEventId: 'k3x9-42' };
+ * ```
+ */
 export type LastEventIdResult =
   | { readonly ok: true; readonly lastEventId: string | undefined }
   | { readonly ok: false; readonly error: string };

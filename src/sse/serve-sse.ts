@@ -9,14 +9,28 @@ import { encodeSseFrame } from './frame-cache.js';
 import { readLastEventId } from './last-event-id.js';
 import type { SseMessage } from './sse-message.js';
 
-/** The headers of every SSE response (CONTRACT section 4). */
+/**
+ * The headers of every SSE response (CONTRACT section 4).
+ *
+ * @example
+ * ```ts
+ * res.writeHead(200, SSE_HEADERS); // for a HEAD answer without a stream
+ * ```
+ */
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Type': 'text/event-stream; charset=utf-8',
   'Cache-Control': 'no-cache',
   'X-Accel-Buffering': 'no',
 });
 
-/** What {@link ServeSseOptions.onSlowClient} learns about a client it dropped. */
+/**
+ * What {@link ServeSseOptions.onSlowClient} learns about a client it dropped.
+ *
+ * @example
+ * ```ts
+ * serveSse(req, res, source, { onSlowClient: ({ bufferedBytes }) => log.warn('slow client', { bufferedBytes }) });
+ * ```
+ */
 export interface SlowClientInfo {
   /** Bytes held for the client when it was dropped (the response's `writableLength`). */
   readonly bufferedBytes: number;
@@ -62,7 +76,14 @@ const integer = (min: number, max: number) => {
 const callback = <T>() =>
   z.custom<T>((value) => typeof value === 'function', { error: 'expected a function' }).optional();
 
-/** The zod schema that guards {@link ServeSseOptions}; defaults are applied here. */
+/**
+ * The zod schema that guards {@link ServeSseOptions}; defaults are applied here.
+ *
+ * @example
+ * ```ts
+ * serveSseOptionsSchema.parse({}); // { retryMs: 3000, maxBufferedBytes: 1048576 }
+ * ```
+ */
 export const serveSseOptionsSchema = z.strictObject({
   retryMs: integer(0, MAX_TIMER_MS).default(3_000),
   maxBufferedBytes: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024),
@@ -112,7 +133,7 @@ export function serveSse(
   const subscription = new Subscription();
   const resume = readLastEventId(req);
   if (!resume.ok) {
-    sendJson(res, 400, { error: resume.error });
+    sendJson(res, 400, { error: resume.error }, headers);
     subscription.unsubscribe();
     return subscription;
   }

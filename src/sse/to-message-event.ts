@@ -5,6 +5,11 @@ import type { SseMessage } from './sse-message.js';
 /**
  * The shape NestJS's `@Sse()` handlers return (its `MessageEvent`): `type`
  * becomes the frame's `event:` line.
+ *
+ * @example
+ * ```ts
+ * const event: SseMessageEvent = { type: 'sheet.started', data: '{"job_id":"nightly"}', id: 'k3x9-42' };
+ * ```
  */
 export interface SseMessageEvent {
   type: string;
