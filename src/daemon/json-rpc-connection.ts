@@ -39,6 +39,13 @@ export interface JsonRpcConnectionOptions {
 
 const SAMPLE_CHARS = 120;
 
+/** Plain words for the usual reasons a connect fails. */
+const CONNECT_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'no socket at this path',
+  ECONNREFUSED: 'connection refused',
+  ENOTSOCK: 'not a socket',
+};
+
 /**
  * One Unix socket connection to the daemon that speaks NDJSON JSON-RPC:
  * connects with a timeout, writes requests as lines, and reports each line it
@@ -52,6 +59,7 @@ export class JsonRpcConnection {
   private state: 'connecting' | 'open' | 'closed' = 'connecting';
   private socketError: NodeJS.ErrnoException | undefined;
   private received = 0;
+  private ended = false;
 
   /** Settles once the socket is fully closed, however it closed. */
   readonly closed: Promise<void>;
@@ -78,7 +86,10 @@ export class JsonRpcConnection {
       this.handler.connect();
     });
     this.socket.on('data', (chunk: Buffer) => this.read(this.splitter.push(chunk), chunk.length));
-    this.socket.on('end', () => this.read(this.splitter.end(), 0));
+    this.socket.on('end', () => {
+      this.ended = true;
+      this.read(this.splitter.end(), 0);
+    });
     this.socket.on('timeout', () => this.finish(undefined));
     this.socket.on('error', (error) => {
       this.socketError = error;
@@ -86,9 +97,9 @@ export class JsonRpcConnection {
     this.socket.on('close', () => this.finish(this.closeError()));
   }
 
-  /** True while the socket is connected and not closed. */
+  /** True while the socket is connected and the daemon has not ended it. */
   get isOpen(): boolean {
-    return this.state === 'open';
+    return this.state === 'open' && !this.ended;
   }
 
   /** Bytes read since the last {@link send}. */
@@ -154,7 +165,7 @@ export class JsonRpcConnection {
       if (code === 'EACCES' || code === 'EPERM') {
         return new DaemonConnectionError(this.socketPath, `permission denied (${code})`, { cause: error });
       }
-      const reason = code === 'ENOENT' ? 'no socket at this path' : (code ?? 'connection closed');
+      const reason = (code !== undefined && CONNECT_FAILURES[code]) || code || 'connection closed';
       return new DaemonNotRunningError(this.socketPath, reason, { cause: error });
     }
     if (error === undefined) return undefined;
