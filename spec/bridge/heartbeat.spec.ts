@@ -40,10 +40,13 @@ describe('heartbeat', () => {
   it('calls beat() lazily, once per beat', () => {
     let beats = 0;
     testScheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-----|').pipe(heartbeat(2, () => ++beats, testScheduler))).toBe('--x-y|', {
-        x: 1,
-        y: 2,
-      });
+      expectObservable(cold<number>('-----|').pipe(heartbeat(2, () => ++beats, testScheduler))).toBe(
+        '--x-y|',
+        {
+          x: 1,
+          y: 2,
+        },
+      );
     });
     expect(beats).toBe(2);
   });

@@ -4,17 +4,14 @@ import {
   defer,
   distinctUntilChanged,
   EMPTY,
-  endWith,
   filter,
   finalize,
   ignoreElements,
   map,
-  merge,
   Observable,
   of,
   share,
   Subject,
-  takeUntil,
   tap,
   timer,
   type Subscription,
@@ -25,6 +22,7 @@ import type { JsonObject } from '../json.js';
 import { toSseMessage, type SseMessage } from '../sse/sse-message.js';
 import { BRIDGE_STOPPED, heartbeatMessage, streamResetMessage } from './control-messages.js';
 import { InvalidArgumentError } from './errors.js';
+import { endOn } from './end-on.js';
 import { EventRouter } from './event-router.js';
 import { heartbeat } from './heartbeat.js';
 import { observerHistory } from './observer-history.js';
@@ -335,24 +333,28 @@ export class DaemonEventBridge {
   }
 
   /**
-   * One consumer: its backlog, then its live route, plus the shared daemon
-   * connection (which emits nothing), with heartbeats, until stop.
+   * One consumer: its route, with heartbeats, until stop (then `bridge_stopped`).
    */
   private consume(jobId: string | undefined, backlog: () => Backlog): Observable<SseMessage> {
     const { heartbeatMs, scheduler } = this.options;
-    return defer(() => {
-      if (!this.isRunning) return EMPTY;
-      const route$ = new Observable<SseMessage>((subscriber) => {
-        const { events, notice } = backlog();
-        if (notice !== undefined) subscriber.next(notice);
-        for (const event of events) subscriber.next(event.message);
-        return this.router.add(jobId, (event) => subscriber.next(event.message), this.seq);
-      });
-      return merge(route$, this.connection$).pipe(
-        heartbeat(heartbeatMs, () => heartbeatMessage(scheduler), scheduler),
-        takeUntil(this.stopSignal),
-        endWith(BRIDGE_STOPPED),
-      );
+    return defer(() => (this.isRunning ? this.route(jobId, backlog) : EMPTY)).pipe(
+      heartbeat(heartbeatMs, () => heartbeatMessage(scheduler), scheduler),
+      endOn(this.stopSignal, BRIDGE_STOPPED),
+    );
+  }
+
+  /**
+   * A consumer's messages: its backlog, then its live route in the router.
+   * It holds a reference on the shared daemon connection while subscribed
+   * (which emits nothing, so holding it costs nothing per event).
+   */
+  private route(jobId: string | undefined, backlog: () => Backlog): Observable<SseMessage> {
+    return new Observable<SseMessage>((subscriber) => {
+      const { events, notice } = backlog();
+      if (notice !== undefined) subscriber.next(notice);
+      for (const event of events) subscriber.next(event.message);
+      subscriber.add(this.router.add(jobId, (event) => subscriber.next(event.message), this.seq));
+      subscriber.add(this.connection$.subscribe());
     });
   }
 
