@@ -227,15 +227,16 @@ describe('UnixSocketDaemonClient', () => {
       await expect(client.call('daemon.health')).resolves.toMatchObject({ status: 'ok' });
     });
 
-    it('times out a call that waits for a connection, and takes it out of the queue', async () => {
+    it('times out calls that queued for a connection too, and leaves no connection behind', async () => {
       makeClient({ timeoutMs: 50, poolSize: 1 });
       daemon.handle('hang', () => {});
       const hanging = client.call('hang').catch((e: unknown) => e);
-      const queued = client.call('daemon.health').catch((e: unknown) => e);
+      const queued = client.call('hang').catch((e: unknown) => e);
       expect(client.stats().pool.waiting).toBe(1);
-      expect(await queued).toBeInstanceOf(DaemonTimeoutError);
       expect(await hanging).toBeInstanceOf(DaemonTimeoutError);
-      expect(client.stats().pool.waiting).toBe(0);
+      expect(await queued).toBeInstanceOf(DaemonTimeoutError);
+      expect(client.stats().pool).toEqual({ open: 0, idle: 0, waiting: 0 });
+      await daemon.waitFor((counters) => counters.openConnections === 0);
     });
 
     it('retries once, transparently, when its pooled connection turns out closed by the daemon', async () => {
@@ -428,14 +429,18 @@ describe('UnixSocketDaemonClient', () => {
   });
 
   describe('close()', () => {
-    it('rejects pending calls, errors open streams, closes every socket, and refuses later work', async () => {
+    it('rejects pending and queued calls, errors open streams, closes every socket, and refuses later work', async () => {
+      makeClient({ poolSize: 1 });
       daemon.handle('hang', () => {});
       await client.call('daemon.health');
       const pending = client.call('hang').catch((e: unknown) => e);
+      const queued = client.call('daemon.health').catch((e: unknown) => e);
       const { seen } = record(client.stream(STREAM));
       await daemon.waitFor((counters) => counters.openStreams === 1 && counters.requests === 3);
+      expect(client.stats().pool.waiting).toBe(1);
       await client.close();
       expect(await pending).toBeInstanceOf(DaemonClientClosedError);
+      expect(await queued).toBeInstanceOf(DaemonClientClosedError);
       expect(seen.error).toBeInstanceOf(DaemonClientClosedError);
       expect(client.stats()).toMatchObject({ pool: { open: 0, idle: 0, waiting: 0 }, streams: 0 });
       await daemon.waitFor((counters) => counters.openConnections === 0);
