@@ -108,8 +108,8 @@ export const serveSseOptionsSchema = z.strictObject({
  *   clients are never delayed: nothing waits for a slow socket.
  * - Frames are encoded once per message object and shared between clients.
  *
- * Works with any `node:http` compatible response: Express, Koa's `ctx.res`,
- * NestJS's `@Res()`.
+ * Works with any `node:http` request and response, Express's included (its
+ * middleware headers are kept).
  *
  * @returns The subscription to the source; unsubscribing it ends the response.
  * @example
