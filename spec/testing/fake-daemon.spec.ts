@@ -116,6 +116,17 @@ describe('startFakeDaemon', () => {
       expect(existsSync(dir)).toBe(true);
     });
 
+    it('rejects bad options with InvalidOptionsError', async () => {
+      await expect(startFakeDaemon({ historyLimit: 0 })).rejects.toMatchObject({
+        name: 'InvalidOptionsError',
+        option: 'historyLimit',
+      });
+      await expect(startFakeDaemon({ socket: '/tmp/x' } as never)).rejects.toMatchObject({
+        name: 'InvalidOptionsError',
+        option: 'socket',
+      });
+    });
+
     it('refuses a path where another daemon is listening', async () => {
       const daemon = await start();
       await expect(startFakeDaemon({ socketPath: daemon.socketPath })).rejects.toMatchObject({

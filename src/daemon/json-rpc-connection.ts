@@ -3,17 +3,38 @@ import { DaemonConnectionError, DaemonNotRunningError } from './errors.js';
 import { parseIncoming, type JsonRpcIncoming } from './json-rpc.js';
 import { NdjsonSplitter } from './ndjson.js';
 
-/** Why a line from the daemon was skipped. */
+/**
+ * Why a line from the daemon was skipped.
+ *
+ * @example
+ * ```ts
+ * const reason: SkipReason = 'oversize';
+ * ```
+ */
 export type SkipReason = 'not_json' | 'not_json_rpc' | 'oversize';
 
-/** A skipped line: why, a short sample of it, and its parsed JSON when it was JSON. */
+/**
+ * A skipped line: why, a short sample of it, and its parsed JSON when it was JSON.
+ *
+ * @example
+ * ```ts
+ * const line: SkippedLine = { reason: 'not_json_rpc', sample: '{"id":3}', value: { id: 3 } };
+ * ```
+ */
 export interface SkippedLine {
   readonly reason: SkipReason;
   readonly sample: string;
   readonly value?: unknown;
 }
 
-/** What a {@link JsonRpcConnection} reports to its owner. */
+/**
+ * What a {@link JsonRpcConnection} reports to its owner.
+ *
+ * @example
+ * ```ts
+ * const handler: JsonRpcConnectionHandler = { connect() {}, message: console.log, skip: console.warn, close() {} };
+ * ```
+ */
 export interface JsonRpcConnectionHandler {
   /** The socket is connected; requests may be sent. */
   connect(): void;
@@ -31,7 +52,14 @@ export interface JsonRpcConnectionHandler {
   close(error: Error | undefined): void;
 }
 
-/** Options of {@link JsonRpcConnection}. */
+/**
+ * Options of {@link JsonRpcConnection}.
+ *
+ * @example
+ * ```ts
+ * const options: JsonRpcConnectionOptions = { connectTimeoutMs: 5_000, maxMessageBytes: 16 * 1024 * 1024 };
+ * ```
+ */
 export interface JsonRpcConnectionOptions {
   readonly connectTimeoutMs: number;
   readonly maxMessageBytes: number;
@@ -51,6 +79,16 @@ const CONNECT_FAILURES: Readonly<Record<string, string>> = {
  * connects with a timeout, writes requests as lines, and reports each line it
  * reads as a validated message or a skipped line. The owner decides what the
  * messages mean (a pooled call, or a stream) through a swappable handler.
+ *
+ * @example
+ * ```ts
+ * const connection = new JsonRpcConnection('/tmp/marianne.sock', options, {
+ *   connect: () => connection.send('{"jsonrpc":"2.0","method":"daemon.health","params":{},"id":1}'),
+ *   message: (message) => console.log(message),
+ *   skip: (line) => console.warn(line.reason),
+ *   close: (error) => console.log('closed', error),
+ * });
+ * ```
  */
 export class JsonRpcConnection {
   private readonly socket: Socket;

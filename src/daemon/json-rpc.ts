@@ -25,14 +25,28 @@ export const JsonRpcErrorCode = {
 const jsonrpc = z.literal('2.0');
 const requestId = z.union([z.number(), z.string()]);
 
-/** The zod schema of a JSON-RPC error object (`{code, message, data?}`). */
+/**
+ * The zod schema of a JSON-RPC error object (`{code, message, data?}`).
+ *
+ * @example
+ * ```ts
+ * jsonRpcErrorObjectSchema.parse({ code: -32000, message: 'Job not found', data: null });
+ * ```
+ */
 export const jsonRpcErrorObjectSchema = z.looseObject({
   code: z.number().int(),
   message: z.string(),
   data: z.unknown().optional(),
 });
 
-/** The zod schema of a success response: `result` present (it may be `null`), no `error`. */
+/**
+ * The zod schema of a success response: `result` present (it may be `null`), no `error`.
+ *
+ * @example
+ * ```ts
+ * jsonRpcSuccessResponseSchema.safeParse({ jsonrpc: '2.0', result: null, id: 1 }).success; // true
+ * ```
+ */
 export const jsonRpcSuccessResponseSchema = z.looseObject({
   jsonrpc,
   result: z.unknown(),
@@ -40,7 +54,14 @@ export const jsonRpcSuccessResponseSchema = z.looseObject({
   id: requestId,
 });
 
-/** The zod schema of an error response: `error` present, no `result`; `id` may be `null`. */
+/**
+ * The zod schema of an error response: `error` present, no `result`; `id` may be `null`.
+ *
+ * @example
+ * ```ts
+ * jsonRpcErrorResponseSchema.safeParse({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }).success; // true
+ * ```
+ */
 export const jsonRpcErrorResponseSchema = z.looseObject({
   jsonrpc,
   error: jsonRpcErrorObjectSchema,
@@ -48,10 +69,24 @@ export const jsonRpcErrorResponseSchema = z.looseObject({
   id: requestId.nullable(),
 });
 
-/** The zod schema of any JSON-RPC 2.0 response. */
+/**
+ * The zod schema of any JSON-RPC 2.0 response.
+ *
+ * @example
+ * ```ts
+ * jsonRpcResponseSchema.safeParse({ jsonrpc: '2.0', id: 1 }).success; // false: neither result nor error
+ * ```
+ */
 export const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, jsonRpcErrorResponseSchema]);
 
-/** The zod schema of a notification: a `method`, optional `params`, and no `id`. */
+/**
+ * The zod schema of a notification: a `method`, optional `params`, and no `id`.
+ *
+ * @example
+ * ```ts
+ * jsonRpcNotificationSchema.safeParse({ jsonrpc: '2.0', method: 'monitor.event', params: {} }).success; // true
+ * ```
+ */
 export const jsonRpcNotificationSchema = z.looseObject({
   jsonrpc,
   method: z.string(),
@@ -62,6 +97,12 @@ export const jsonRpcNotificationSchema = z.looseObject({
 /**
  * The zod schema of a request as a daemon receives it: params an object, an
  * array or `null`; without `id` it is a notification and gets no response.
+ *
+ * @example
+ * ```ts
+ * const request = jsonRpcRequestSchema.parse(JSON.parse(line));
+ * if (request.id !== undefined) answer(request.id);
+ * ```
  */
 export const jsonRpcRequestSchema = z.looseObject({
   jsonrpc,
@@ -70,7 +111,14 @@ export const jsonRpcRequestSchema = z.looseObject({
   id: requestId.optional(),
 });
 
-/** The zod schema of what a client reads from the daemon: a response or a notification. */
+/**
+ * The zod schema of what a client reads from the daemon: a response or a notification.
+ *
+ * @example
+ * ```ts
+ * const message = jsonRpcIncomingSchema.parse(JSON.parse(line));
+ * ```
+ */
 export const jsonRpcIncomingSchema = z.union([jsonRpcResponseSchema, jsonRpcNotificationSchema]);
 
 /**

@@ -15,10 +15,24 @@ import {
 import { JsonRpcConnection, type JsonRpcConnectionHandler, type SkippedLine } from './json-rpc-connection.js';
 import { isNotification, type JsonRpcResponse } from './json-rpc.js';
 
-/** The conductor's default socket path. */
+/**
+ * The conductor's default socket path.
+ *
+ * @example
+ * ```ts
+ * new UnixSocketDaemonClient(process.env.MARIANNE_SOCKET ?? DEFAULT_SOCKET_PATH);
+ * ```
+ */
 export const DEFAULT_SOCKET_PATH = '/tmp/marianne.sock';
 
-/** The conductor's maximum message size: 16 MiB. */
+/**
+ * The conductor's maximum message size: 16 MiB.
+ *
+ * @example
+ * ```ts
+ * new UnixSocketDaemonClient(undefined, { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES / 4 });
+ * ```
+ */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -28,7 +42,14 @@ function integer(min: number, max: number) {
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-/** The zod schema that guards {@link UnixSocketDaemonClientOptions}; defaults are applied here. */
+/**
+ * The zod schema that guards {@link UnixSocketDaemonClientOptions}; defaults are applied here.
+ *
+ * @example
+ * ```ts
+ * unixSocketDaemonClientOptionsSchema.parse({}).poolSize; // 8
+ * ```
+ */
 export const unixSocketDaemonClientOptionsSchema = z.strictObject({
   timeoutMs: integer(1, MAX_TIMER_MS).default(30_000),
   connectTimeoutMs: integer(1, MAX_TIMER_MS).default(5_000),

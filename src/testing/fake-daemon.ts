@@ -3,6 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { InvalidOptionsError } from '../bridge/errors.js';
 import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
 import { isJsonObject, type JsonObject } from '../json.js';
@@ -108,6 +109,13 @@ interface Waiter {
 }
 
 const STREAM_METHOD = 'daemon.monitor.stream';
+const count = (max: number) => z.number().int().min(1).max(max);
+const fakeDaemonOptionsSchema = z.strictObject({
+  socketPath: z.string().min(1).optional(),
+  historyLimit: count(10_000_000).default(1_000),
+  streamQueueSize: count(10_000_000).default(100),
+  maxMessageBytes: count(2 ** 30).default(16 * 1024 * 1024),
+});
 const observerParamsSchema = z.looseObject({
   job_id: z.string().min(1),
   limit: z.number().int().min(1).optional(),
@@ -161,13 +169,16 @@ export class FakeDaemon {
 
   /** @internal Use {@link startFakeDaemon}. */
   static async start(options: FakeDaemonOptions = {}): Promise<FakeDaemon> {
-    const ownDir = options.socketPath === undefined ? mkdtempSync(join(tmpdir(), 'fake-daemon-')) : undefined;
-    const socketPath = options.socketPath ?? join(ownDir!, 'daemon.sock');
-    const daemon = new FakeDaemon(socketPath, ownDir, {
-      historyLimit: options.historyLimit ?? 1_000,
-      streamQueueSize: options.streamQueueSize ?? 100,
-      maxMessageBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
-    });
+    const parsed = fakeDaemonOptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const option = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.');
+      throw new InvalidOptionsError(`Invalid fake daemon option "${option}": ${issue.message}`, option);
+    }
+    const { socketPath: given, ...limits } = parsed.data;
+    const ownDir = given === undefined ? mkdtempSync(join(tmpdir(), 'fake-daemon-')) : undefined;
+    const socketPath = given ?? join(ownDir!, 'daemon.sock');
+    const daemon = new FakeDaemon(socketPath, ownDir, limits);
     try {
       await daemon.listen();
     } catch (error) {
