@@ -318,6 +318,22 @@ describe('UnixSocketDaemonClient', () => {
       await expect(events).resolves.toEqual([event(1), event(2), event(3)]);
     });
 
+    it('errors with what an onOpen hook throws, and closes the connection', async () => {
+      const boom = new Error('hook failed');
+      const stream = client.stream(
+        STREAM,
+        {},
+        {
+          onOpen: () => {
+            throw boom;
+          },
+        },
+      );
+      await expect(firstValueFrom(stream)).rejects.toBe(boom);
+      expect(client.stats().streams).toBe(0);
+      await daemon.waitFor((counters) => counters.openConnections === 0);
+    });
+
     it('is cold: each subscription opens its own connection, and unsubscribing closes it at once', async () => {
       const stream = client.stream(STREAM);
       const a = record(stream);

@@ -323,7 +323,13 @@ export class UnixSocketDaemonClient implements DaemonClient {
         connect: () => {
           connection.send(request);
           this.logger.debug('daemon stream open', { method });
-          hooks.onOpen?.();
+          try {
+            hooks.onOpen?.();
+          } catch (error) {
+            // A throwing hook must not become an uncaught exception in a socket event.
+            end();
+            subscriber.error(error);
+          }
         },
         message: (message) => {
           if (isNotification(message)) {
