@@ -2,7 +2,7 @@ import { firstValueFrom, map, Observable, of, Subject, throwError, toArray } fro
 import { TestScheduler } from 'rxjs/testing';
 import { DaemonEventBridge, type BridgeState } from '../../src/bridge/bridge';
 import { BRIDGE_STOPPED } from '../../src/bridge/control-messages';
-import { InvalidArgumentError } from '../../src/bridge/errors';
+import { InvalidArgumentError } from '../../src/errors';
 import type { BridgeLogger, BridgeOptions } from '../../src/bridge/options';
 import type { JsonObject } from '../../src/json';
 import { toSseMessage, type SseMessage } from '../../src/sse/sse-message';

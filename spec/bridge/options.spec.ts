@@ -1,5 +1,5 @@
 import { asyncScheduler } from 'rxjs';
-import { InvalidOptionsError } from '../../src/bridge/errors';
+import { InvalidOptionsError } from '../../src/errors';
 import { resolveBridgeOptions, type BridgeOptions } from '../../src/bridge/options';
 
 describe('resolveBridgeOptions', () => {

@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, take, toArray, type Subscription } from 'rxjs';
-import { InvalidArgumentError, InvalidOptionsError } from '../../src/bridge/errors';
+import { InvalidArgumentError, InvalidOptionsError } from '../../src/errors';
 import {
   DaemonClientClosedError,
   DaemonConnectionError,
@@ -83,7 +83,7 @@ describe('UnixSocketDaemonClient', () => {
     it('validates its options with clear errors', () => {
       expect(() => new UnixSocketDaemonClient('/tmp/x.sock', { poolSize: 0 })).toThrow(
         new InvalidOptionsError(
-          'Invalid daemon client option "poolSize": expected an integer from 1 to 500',
+          'Invalid daemon client option "poolSize": expected an integer from 1 to 500, got 0',
           'poolSize',
         ),
       );

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { EventSource } from 'eventsource';
-import { InvalidOptionsError } from '../../src/bridge/errors';
+import { InvalidOptionsError } from '../../src/errors';
 import { createGateway, type Gateway } from '../../src/http/gateway';
 import type { GatewayOptions } from '../../src/http/gateway-options';
 import { startServer, type TestServer } from '../support/http-server';

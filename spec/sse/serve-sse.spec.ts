@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { concat, EMPTY, from, Observable, of, Subject, throwError, type Subscription } from 'rxjs';
-import { InvalidArgumentError, InvalidOptionsError } from '../../src/bridge/errors';
+import { InvalidArgumentError, InvalidOptionsError } from '../../src/errors';
 import { serveSse, type ServeSseOptions, type SlowClientInfo } from '../../src/sse/serve-sse';
 import { sanitizeSseField } from '../../src/sse/encode';
 import type { SseMessage } from '../../src/sse/sse-message';

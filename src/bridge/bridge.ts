@@ -18,20 +18,16 @@ import {
 } from 'rxjs';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { daemonEventSchema } from '../daemon/daemon-event.js';
+import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { silentLogger, type BridgeLogger } from '../logger.js';
 import { toSseMessage, type SseMessage } from '../sse/sse-message.js';
 import { BRIDGE_STOPPED, heartbeatMessage, streamResetMessage } from './control-messages.js';
-import { InvalidArgumentError } from './errors.js';
 import { endOn } from './end-on.js';
 import { EventRouter } from './event-router.js';
 import { heartbeat } from './heartbeat.js';
 import { observerHistory } from './observer-history.js';
-import {
-  resolveBridgeOptions,
-  type BridgeLogger,
-  type BridgeOptions,
-  type ResolvedBridgeOptions,
-} from './options.js';
+import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './options.js';
 import { reconnect } from './reconnect.js';
 import { ReplayRing } from './replay-ring.js';
 
@@ -85,8 +81,6 @@ interface BridgeEvent {
 
 /** What a consumer replays before it goes live. */
 type Backlog = { readonly events: readonly BridgeEvent[]; readonly notice?: SseMessage };
-
-const silentLogger: BridgeLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Turns one daemon event subscription into per-job and global streams of SSE
@@ -386,10 +380,6 @@ export class DaemonEventBridge {
   private setState(state: BridgeState): void {
     if (this.stateSubject.value !== state) this.stateSubject.next(state);
   }
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function sample(raw: unknown): string {

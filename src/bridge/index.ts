@@ -1,7 +1,6 @@
 export { DaemonEventBridge, type BridgeState, type BridgeStats, type ResumeOptions } from './bridge.js';
 export { BRIDGE_STOPPED, type StreamResetReason } from './control-messages.js';
-export { InvalidArgumentError, InvalidOptionsError } from './errors.js';
 export { heartbeat } from './heartbeat.js';
 export { readObserverEvents } from './observer-history.js';
-export { bridgeOptionsSchema, type BridgeLogger, type BridgeOptions } from './options.js';
+export { bridgeOptionsSchema, type BridgeOptions } from './options.js';
 export { reconnect, type ReconnectConfig } from './reconnect.js';

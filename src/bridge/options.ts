@@ -1,30 +1,9 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
-import type { JsonObject } from '../json.js';
-import { InvalidOptionsError } from './errors.js';
+import { loggerSchema, type BridgeLogger } from '../logger.js';
+import { integerOption as integer, MAX_TIMER_MS, parseOptions } from '../options.js';
 
-/**
- * Where the bridge writes its logs. Any structured logger fits (pino, winston,
- * `console`); the default is silent.
- *
- * @example
- * ```ts
- * const logger: BridgeLogger = { debug() {}, info: console.info, warn: console.warn, error: console.error };
- * ```
- */
-export interface BridgeLogger {
-  debug(message: string, fields?: JsonObject): void;
-  info(message: string, fields?: JsonObject): void;
-  warn(message: string, fields?: JsonObject): void;
-  error(message: string, fields?: JsonObject): void;
-}
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function integer(min: number, max: number) {
-  const error = `expected an integer from ${min} to ${max}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-}
+export type { BridgeLogger } from '../logger.js';
 
 const schedulerSchema = z.custom<SchedulerLike>(
   (value) =>
@@ -33,16 +12,6 @@ const schedulerSchema = z.custom<SchedulerLike>(
     typeof (value as SchedulerLike).now === 'function' &&
     typeof (value as SchedulerLike).schedule === 'function',
   { error: 'expected an RxJS SchedulerLike (with now() and schedule())' },
-);
-
-const loggerSchema = z.custom<BridgeLogger>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    (['debug', 'info', 'warn', 'error'] as const).every(
-      (level) => typeof (value as Record<string, unknown>)[level] === 'function',
-    ),
-  { error: 'expected an object with debug, info, warn and error functions' },
 );
 
 const methodName = z
@@ -130,30 +99,5 @@ export type ResolvedBridgeOptions = z.output<typeof bridgeOptionsSchema>;
  * naming the first bad option.
  */
 export function resolveBridgeOptions(options: BridgeOptions | undefined): ResolvedBridgeOptions {
-  const result = bridgeOptionsSchema.safeParse(options);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const option = issue.path.join('.');
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => (option ? `${option}.${key}` : key));
-    throw new InvalidOptionsError(`Unknown bridge option ${keys.map((k) => `"${k}"`).join(', ')}`, keys[0]!);
-  }
-  const got = issue.path.reduce<unknown>(
-    (value, key) =>
-      typeof value === 'object' && value !== null ? (value as JsonObject)[String(key)] : undefined,
-    options,
-  );
-  throw new InvalidOptionsError(
-    `Invalid bridge option "${option || 'options'}": ${issue.message}, got ${describe(got)}`,
-    option,
-  );
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
-    return String(value);
-  }
-  if (typeof value === 'string') return JSON.stringify(value);
-  return Array.isArray(value) ? 'an array' : typeof value;
+  return parseOptions(bridgeOptionsSchema, options, 'bridge');
 }

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { Observable } from 'rxjs';
 import { z } from 'zod';
-import { InvalidArgumentError, InvalidOptionsError } from '../bridge/errors.js';
-import type { BridgeLogger } from '../bridge/options.js';
+import { InvalidArgumentError } from '../errors.js';
+import { loggerSchema, silentLogger, type BridgeLogger } from '../logger.js';
+import { integerOption as integer, MAX_TIMER_MS, parseOptions } from '../options.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import type { DaemonClient, StreamHooks } from './daemon-client.js';
 import {
@@ -35,13 +36,6 @@ export const DEFAULT_SOCKET_PATH = '/tmp/marianne.sock';
  */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function integer(min: number, max: number) {
-  const error = `expected an integer from ${min} to ${max}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-}
-
 /**
  * The zod schema that guards {@link UnixSocketDaemonClientOptions}; defaults are applied here.
  *
@@ -56,14 +50,7 @@ export const unixSocketDaemonClientOptionsSchema = z.strictObject({
   maxMessageBytes: integer(1, 2 ** 30).default(DEFAULT_MAX_MESSAGE_BYTES),
   poolSize: integer(1, 500).default(8),
   idleTimeoutMs: integer(1, MAX_TIMER_MS).default(60_000),
-  logger: z
-    .custom<BridgeLogger>(
-      (value) =>
-        isJsonObject(value) &&
-        (['debug', 'info', 'warn', 'error'] as const).every((level) => typeof value[level] === 'function'),
-      { error: 'expected an object with debug, info, warn and error functions' },
-    )
-    .optional(),
+  logger: loggerSchema.optional(),
 });
 
 /**
@@ -146,7 +133,6 @@ interface PendingCall {
   fail(error: Error): void;
 }
 
-const silentLogger: BridgeLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const ignore = (): void => {};
 
 /**
@@ -210,7 +196,7 @@ export class UnixSocketDaemonClient implements DaemonClient {
     if (typeof socketPath !== 'string' || socketPath === '') {
       throw new InvalidArgumentError('UnixSocketDaemonClient(socketPath): expected a non-empty string');
     }
-    this.options = parseOptions(options);
+    this.options = parseOptions(unixSocketDaemonClientOptionsSchema, options ?? {}, 'daemon client');
     this.logger = this.options.logger ?? silentLogger;
   }
 
@@ -516,19 +502,6 @@ export class UnixSocketDaemonClient implements DaemonClient {
       unknownResponses: this.counters.unknownResponses,
     });
   }
-}
-
-function parseOptions(
-  options: UnixSocketDaemonClientOptions | undefined,
-): z.output<typeof unixSocketDaemonClientOptionsSchema> {
-  const result = unixSocketDaemonClientOptionsSchema.safeParse(options ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
-    throw new InvalidOptionsError(`Unknown daemon client option "${issue.keys[0]!}"`, issue.keys[0]!);
-  }
-  const option = issue.path.join('.') || 'options';
-  throw new InvalidOptionsError(`Invalid daemon client option "${option}": ${issue.message}`, option);
 }
 
 function serialise(method: string, params: JsonObject, id: number): string {

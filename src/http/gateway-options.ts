@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import type { BridgeLogger } from '../bridge/options.js';
+import { loggerSchema, type BridgeLogger } from '../logger.js';
 import { serveSseOptionsSchema } from '../sse/serve-sse.js';
 
 /**
@@ -69,17 +69,7 @@ export const gatewayOptionsSchema = z
       .default([]),
     retryMs: serveSseOptionsSchema.shape.retryMs,
     maxBufferedBytes: serveSseOptionsSchema.shape.maxBufferedBytes,
-    logger: z
-      .custom<BridgeLogger>(
-        (value) =>
-          typeof value === 'object' &&
-          value !== null &&
-          (['debug', 'info', 'warn', 'error'] as const).every(
-            (level) => typeof (value as Record<string, unknown>)[level] === 'function',
-          ),
-        { error: 'expected an object with debug, info, warn and error functions' },
-      )
-      .optional(),
+    logger: loggerSchema.optional(),
   })
   .default({
     basePath: '',

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
 import type { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../bridge/options.js';
+import { describeError } from '../errors.js';
+import { silentLogger } from '../logger.js';
+import { parseOptions } from '../options.js';
 import { serveSse, SSE_HEADERS, type ServeSseOptions } from '../sse/serve-sse.js';
 import type { SseMessage } from '../sse/sse-message.js';
 import { withBridgeState } from './bridge-state.js';
 import { corsHeaders, PREFLIGHT_HEADERS } from './cors.js';
 import { gatewayOptionsSchema, type GatewayOptions } from './gateway-options.js';
-import { parseOptions } from './invalid-options.js';
 import { jobIdParamSchema, observerQuerySchema, parseQuery, streamQuerySchema } from './params.js';
 import { matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
@@ -53,7 +54,6 @@ export interface Gateway {
 }
 
 const ALLOW = 'GET, HEAD, OPTIONS';
-const silentLogger: BridgeLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * A request listener for the routes of the bridge's HTTP API (GET; HEAD
@@ -207,8 +207,4 @@ function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
     replay,
     lastEventId: lastEventId ?? null,
   };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

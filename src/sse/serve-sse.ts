@@ -2,7 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defer, Subscription, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { DaemonEventBridgeError } from '../errors.js';
-import { parseOptions } from '../http/invalid-options.js';
+import {
+  callbackOption as callback,
+  integerOption as integer,
+  MAX_TIMER_MS,
+  parseOptions,
+} from '../options.js';
 import { sendJson } from '../http/send-json.js';
 import { encodeSse } from './encode.js';
 import { encodeSseFrame } from './frame-cache.js';
@@ -67,14 +72,6 @@ export interface ServeSseOptions {
   /** Called with the source's error, before the `event: error` frame is sent. */
   onError?: (error: unknown) => void;
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const integer = (min: number, max: number) => {
-  const error = `expected an integer from ${min} to ${max}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-};
-const callback = <T>() =>
-  z.custom<T>((value) => typeof value === 'function', { error: 'expected a function' }).optional();
 
 /**
  * The zod schema that guards {@link ServeSseOptions}; defaults are applied here.

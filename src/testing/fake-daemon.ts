@@ -3,7 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { InvalidOptionsError } from '../bridge/errors.js';
+import { parseOptions } from '../options.js';
 import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
 import { isJsonObject, type JsonObject } from '../json.js';
@@ -169,13 +169,7 @@ export class FakeDaemon {
 
   /** @internal Use {@link startFakeDaemon}. */
   static async start(options: FakeDaemonOptions = {}): Promise<FakeDaemon> {
-    const parsed = fakeDaemonOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const option = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.');
-      throw new InvalidOptionsError(`Invalid fake daemon option "${option}": ${issue.message}`, option);
-    }
-    const { socketPath: given, ...limits } = parsed.data;
+    const { socketPath: given, ...limits } = parseOptions(fakeDaemonOptionsSchema, options, 'fake daemon');
     const ownDir = given === undefined ? mkdtempSync(join(tmpdir(), 'fake-daemon-')) : undefined;
     const socketPath = given ?? join(ownDir!, 'daemon.sock');
     const daemon = new FakeDaemon(socketPath, ownDir, limits);

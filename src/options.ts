@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { InvalidOptionsError } from './errors.js';
+
+/** The longest delay a Node.js timer accepts, in ms (2**31 - 1). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The zod schema of an integer option within `[min, max]`, whose error says so.
+ *
+ * @example
+ * ```ts
+ * z.strictObject({ heartbeatMs: integerOption(1, MAX_TIMER_MS).default(30_000) });
+ * ```
+ */
+export function integerOption(min: number, max: number) {
+  const error = `expected an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+/**
+ * The zod schema of an optional callback option.
+ *
+ * @example
+ * ```ts
+ * z.strictObject({ onError: callbackOption<(error: unknown) => void>() });
+ * ```
+ */
+export function callbackOption<T>() {
+  return z.custom<T>((value) => typeof value === 'function', { error: 'expected a function' }).optional();
+}
+
+/**
+ * Validates `options` with `schema` and applies its defaults. The first bad
+ * option throws {@link InvalidOptionsError}, whose message names the option,
+ * what it accepts and what it got, e.g.
+ * `Invalid bridge option "heartbeatMs": expected an integer from 1 to 2147483647, got 0`.
+ *
+ * @param what The options' owner, as it appears in messages (`bridge`, `gateway`…).
+ * @example
+ * ```ts
+ * const resolved = parseOptions(gatewayOptionsSchema, options, 'gateway');
+ * ```
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => [...path, key].join('.'));
+    throw new InvalidOptionsError(`Unknown ${what} option ${keys.map((k) => `"${k}"`).join(', ')}`, keys[0]!);
+  }
+  const option = path.join('.');
+  const got = path.reduce<unknown>(
+    (value, key) =>
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined,
+    options,
+  );
+  const suffix = got === undefined && path.length > 0 ? '' : `, got ${describeValue(got)}`;
+  throw new InvalidOptionsError(
+    `Invalid ${what} option "${option || 'options'}": ${issue.message}${suffix}`,
+    option,
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
