@@ -44,7 +44,11 @@ export function buildCli(): string {
     }
   }
   cpSync(join(src, 'cli', 'dashboard'), join(out, 'cli', 'dashboard'), { recursive: true });
-  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+  writeFileSync(join(out, 'package.json'), JSON.stringify({ name, version, type: 'commonjs' }));
   symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
   return out;
 }
@@ -88,15 +92,22 @@ export function startCli(build: string, args: readonly string[], env: NodeJS.Pro
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Runs the CLI to completion. */
+/** Runs the CLI to completion; kills it (and reports `timeout`) if it runs longer than `timeoutMs`. */
 export async function runCli(
   build: string,
   args: readonly string[],
   env?: NodeJS.ProcessEnv,
+  timeoutMs = 15_000,
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const cli = startCli(build, args, env);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    cli.child.kill('SIGKILL');
+  }, timeoutMs);
   const code = await cli.exited;
-  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+  clearTimeout(timer);
+  return { code: timedOut ? 'timeout' : code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
 
 /** Waits until the CLI prints its URL on stdout, and returns it; rejects if it exits first. */
