@@ -127,9 +127,17 @@ export async function cliUrl(cli: CliProcess, timeoutMs = 15_000): Promise<strin
   }
 }
 
-/** Kills the process if it still runs and waits for it to exit. */
-export async function stopCli(cli: CliProcess | undefined): Promise<void> {
+/**
+ * Stops the process if it still runs: SIGTERM (so the demo removes its
+ * private socket dir), then SIGKILL if it has not exited within `graceMs`.
+ */
+export async function stopCli(cli: CliProcess | undefined, graceMs = 3_000): Promise<void> {
   if (cli === undefined) return;
-  if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+  if (cli.child.exitCode === null && cli.child.signalCode === null) {
+    cli.child.kill('SIGTERM');
+    const timer = setTimeout(() => cli.child.kill('SIGKILL'), graceMs);
+    await cli.exited;
+    clearTimeout(timer);
+  }
   await cli.exited;
 }

@@ -52,6 +52,7 @@
     statFailures: $('stat-failures'),
     statCost: $('stat-cost'),
     jobs: $('jobs'),
+    alerts: $('alerts'),
     timeline: $('timeline'),
     panel: $('job-panel'),
     panelTitle: $('panel-title'),
@@ -70,6 +71,7 @@
     totalEvents: 0,
     failures: 0,
     perSecond: new Map(),
+    health: undefined,
     loadedAt: Math.floor(Date.now() / 1000),
   };
 
@@ -342,6 +344,7 @@
     }
     state.totalEvents++;
     if (name === 'sheet.failed') state.failures++;
+    if (name === 'monitor.anomaly' || name === 'rate_limit.active') addAlert(name, raw);
     countForSparkline(raw);
     const row = eventRow(name, raw, { withJob: true, className: isFresh(raw) ? 'fresh' : '' });
     clearEmpty(ui.timeline);
@@ -353,6 +356,29 @@
       if (state.selected === undefined) selectJob(jobId);
     }
     scheduleRender();
+  }
+
+  const ALERTS_MAX = 6;
+
+  function addAlert(name, raw) {
+    const d = isObject(raw.data) ? raw.data : {};
+    const anomaly = name === 'monitor.anomaly';
+    const li = el('li', 'alert');
+    const severity = el('span', 'severity', anomaly ? String(d.severity || 'anomaly') : 'rate limit');
+    severity.dataset.severity = anomaly ? String(d.severity || '') : 'rate-limit';
+    const title = anomaly ? String(d.anomaly_type || 'anomaly') : jobIdOf(raw) || 'daemon';
+    let detail = anomaly ? String(d.description || '') : `${d.instrument || 'a backend'} is rate-limited`;
+    if (!anomaly && typeof d.seconds_remaining === 'number') detail += ` · ${d.seconds_remaining} s`;
+    li.title = `${title}: ${detail}`;
+    li.append(
+      severity,
+      el('span', 'alert-title', title),
+      el('time', 'alert-time', formatTime(raw.timestamp)),
+      el('span', 'alert-text', detail),
+    );
+    clearEmpty(ui.alerts);
+    ui.alerts.prepend(li);
+    trim(ui.alerts, ALERTS_MAX, false);
   }
 
   function insertGapMarker(list, where) {
@@ -372,6 +398,7 @@
     const recovered = next === 'connected' && state.bridge !== undefined && state.bridge !== 'connected';
     state.bridge = next;
     renderBadge();
+    renderHealth();
     // History fetched while the daemon was away came back empty: fetch it again.
     if (recovered && panel && panel.ready && panel.historyCount === 0) reloadHistory(panel);
   }
@@ -423,13 +450,18 @@
       if (!isObject(health)) return;
       const bridgeState = typeof health.state === 'string' ? health.state : undefined;
       if (bridgeState && state.bridge === undefined) setBridge(bridgeState);
-      ui.health.textContent = describeHealth(health, bridgeState);
+      state.health = health;
+      renderHealth();
     } catch {
       ui.health.textContent = 'gateway unreachable';
     }
   }
 
   /** One line from /healthz: { state, counters: { eventsIn, invalidEvents, reconnects, ... }, clients: { open } }. */
+  function renderHealth() {
+    if (state.health) ui.health.textContent = describeHealth(state.health, state.bridge);
+  }
+
   function describeHealth(health, bridgeState) {
     const counters = isObject(health.counters) ? health.counters : {};
     const clients = isObject(health.clients) ? health.clients : {};
