@@ -42,7 +42,7 @@ describe('parseCli', () => {
         host: '127.0.0.1',
         port: 8787,
         token: undefined,
-        logLevel: 'info',
+        logLevel: 'warn',
         restartEverySeconds: DEFAULT_RESTART_EVERY_S,
         seed: undefined,
       },

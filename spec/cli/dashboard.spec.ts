@@ -2,14 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
 import type { Browser, Page } from 'playwright-core';
 import { DaemonEventBridge } from '../../src/bridge/bridge';
-import type { BridgeLogger } from '../../src/bridge/options';
+import { silentLogger as silent } from '../../src/logger';
 import { startGatewayServer, type GatewayServer } from '../../src/cli/gateway-server';
 import { UnixSocketDaemonClient } from '../../src/daemon/unix-socket-client';
 import type { JsonObject } from '../../src/json';
 import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
 import { describeWithChromium, launchChromium } from '../support/chromium';
 
-const silent: BridgeLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const WAIT = { timeout: 20_000 };
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const SCRIPT = '<script>window.__pwned=2</script>';

@@ -98,6 +98,7 @@ describeWithChromium('daemon-event-bridge demo in a browser', () => {
     const before = await count('#timeline li.event');
     await page.waitForSelector('#badge[data-state="connected"]', WAIT);
     expect(await page.locator('#badge-label').textContent()).toBe('Connected');
+    expect(cli!.stdout()).toMatch(/\d\d:\d\d:\d\d {2}simulated daemon restart: the socket is away for 2 s/);
     await page.waitForFunction(
       (n) => document.querySelectorAll('#timeline li.event').length > n,
       before,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
 import { DaemonEventBridge } from '../../src/bridge/bridge';
-import type { BridgeLogger } from '../../src/bridge/options';
+import type { BridgeLogger } from '../../src/logger';
 import { ListenError, startGatewayServer, type GatewayServer } from '../../src/cli/gateway-server';
 import { UnixSocketDaemonClient } from '../../src/daemon/unix-socket-client';
 import type { JsonObject } from '../../src/json';

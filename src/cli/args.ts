@@ -51,12 +51,12 @@ const listenFlags = {
   port: portSchema.default(DEFAULT_PORT),
   token: tokenSchema.optional(),
   insecure: z.boolean().default(false),
-  'log-level': logLevelSchema.default('info'),
 };
 
 /** The zod schema of `serve`'s flags (after `node:util` parsing); defaults are applied here. */
 export const serveFlagsSchema = z.strictObject({
   ...listenFlags,
+  'log-level': logLevelSchema.default('info'),
   socket: z
     .string()
     .min(1, { error: 'expected a socket path' })
@@ -67,6 +67,8 @@ export const serveFlagsSchema = z.strictObject({
 /** The zod schema of `demo`'s flags (after `node:util` parsing); defaults are applied here. */
 export const demoFlagsSchema = z.strictObject({
   ...listenFlags,
+  // The demo's terminal stays quiet unless something goes wrong; --log-level info shows it all.
+  'log-level': logLevelSchema.default('warn'),
   'restart-every': z
     .string()
     .regex(/^\d+(\.\d+)?$/, { error: 'expected a number of seconds (0 = never)' })
@@ -256,7 +258,8 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     '  --token <secret>     require "Authorization: Bearer <secret>" or ?token=<secret>',
     `                       on every route (or set ${TOKEN_ENV})`,
     '  --insecure           allow a non-loopback --host without a token',
-    `  --log-level <level>  ${LOG_LEVELS.join(' | ')} (default info); logs are JSON lines on stderr`,
+    `  --log-level <level>  ${LOG_LEVELS.join(' | ')} (default: serve info, demo warn);`,
+    '                       logs are JSON lines on stderr',
     '  -h, --help           show this help',
   ];
   const serve = [

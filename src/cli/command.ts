@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../bridge/options.js';
+import type { BridgeLogger } from '../logger.js';
 
 /**
  * A started CLI command (`serve` or `demo`).

@@ -1,6 +1,7 @@
 import { exhaustMap, filter, firstValueFrom, interval, timeout, type Subscription } from 'rxjs';
 import { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../bridge/options.js';
+import { describeError } from '../errors.js';
+import type { BridgeLogger } from '../logger.js';
 import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
 import { startFakeDaemon } from '../testing/fake-daemon.js';
 import type { DemoOptions } from './args.js';
@@ -27,7 +28,12 @@ export const DEMO_RESTART_DOWN_MS = 2_000;
  * await running.stop();
  * ```
  */
-export async function runDemo(options: DemoOptions, logger: BridgeLogger): Promise<RunningCommand> {
+export async function runDemo(
+  options: DemoOptions,
+  logger: BridgeLogger,
+  /** Where to tell a person watching the terminal what happens (the restarts). */
+  say: (line: string) => void = () => {},
+): Promise<RunningCommand> {
   // The backfill arrives as one burst: give the stream a queue that holds it.
   const daemon = await startFakeDaemon({ streamQueueSize: 1_000 });
   const client = new UnixSocketDaemonClient(daemon.socketPath, { logger });
@@ -77,8 +83,11 @@ export async function runDemo(options: DemoOptions, logger: BridgeLogger): Promi
         .pipe(
           exhaustMap(async () => {
             logger.info('simulated daemon restart', { downMs: DEMO_RESTART_DOWN_MS });
+            say(
+              `${new Date().toTimeString().slice(0, 8)}  simulated daemon restart: the socket is away for ${DEMO_RESTART_DOWN_MS / 1000} s, the dashboard shows "Reconnecting…"`,
+            );
             await daemon.restart({ downMs: DEMO_RESTART_DOWN_MS }).catch((error: unknown) => {
-              logger.warn('simulated daemon restart failed', { error: String(error) });
+              logger.warn('simulated daemon restart failed', { error: describeError(error) });
             });
           }),
         )

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../bridge/options.js';
+import type { BridgeLogger } from '../logger.js';
 import { DaemonEventBridgeError } from '../errors.js';
 import { createGateway, type Gateway } from '../http/gateway.js';
 import { defaultDashboardDir, StaticFiles } from './static-files.js';

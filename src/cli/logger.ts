@@ -1,4 +1,4 @@
-import type { BridgeLogger } from '../bridge/options.js';
+import type { BridgeLogger } from '../logger.js';
 import type { JsonObject } from '../json.js';
 
 /** The levels of {@link createJsonLogger}, most verbose first; `silent` logs nothing. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { describeError } from '../errors.js';
 import { parseCli, usage, UsageError, type CliCommand } from './args.js';
 import type { RunningCommand } from './command.js';
 import { runDemo } from './demo.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     running =
       command.command === 'serve'
         ? await runServe(command.options, logger)
-        : await runDemo(command.options, logger);
+        : await runDemo(command.options, logger, (line) => process.stdout.write(`${line}\n`));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.error('failed to start', { error: message });
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
         process.exit(0);
       },
       (error: unknown) => {
-        logger.error('shutdown failed', { error: String(error) });
+        logger.error('shutdown failed', { error: describeError(error) });
         process.exit(1);
       },
     );

@@ -1,5 +1,5 @@
 import { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../bridge/options.js';
+import type { BridgeLogger } from '../logger.js';
 import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
 import type { ServeOptions } from './args.js';
 import { logBridgeState, type RunningCommand } from './command.js';
