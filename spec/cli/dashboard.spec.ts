@@ -160,4 +160,55 @@ describeWithChromium('the dashboard', () => {
     );
     expect(errors).toEqual([]);
   });
+
+  describe('behind a token', () => {
+    const TOKEN = 'dashboard-spec-token';
+    let guarded: GatewayServer;
+
+    beforeAll(async () => {
+      guarded = await startGatewayServer({
+        bridge,
+        host: '127.0.0.1',
+        port: 0,
+        token: TOKEN,
+        logger: silent,
+      });
+    });
+
+    afterAll(() => guarded.close());
+
+    it('works when opened with ?token=, and sends it on every API request', async () => {
+      const tokenPage = await browser.newPage();
+      const apiRequests: string[] = [];
+      tokenPage.on('request', (request) => {
+        const path = new URL(request.url()).pathname;
+        if (path.startsWith('/api/') || path === '/healthz') apiRequests.push(request.url());
+      });
+      try {
+        await tokenPage.goto(`${guarded.url}?token=${TOKEN}`);
+        await tokenPage.waitForSelector('#badge[data-state="connected"]', WAIT);
+        daemon.publish(event({ job_id: 'j1', event: 'sheet.started', data: { instrument: 'with-token' } }));
+        await tokenPage.waitForFunction(
+          () => document.querySelector('#timeline')!.textContent.includes('with-token'),
+          undefined,
+          WAIT,
+        );
+        expect(apiRequests.length).toBeGreaterThanOrEqual(3);
+        for (const url of apiRequests) expect(new URL(url).searchParams.get('token')).toBe(TOKEN);
+      } finally {
+        await tokenPage.close();
+      }
+    });
+
+    it('says "Unauthorized" when opened without the token', async () => {
+      const bare = await browser.newPage();
+      try {
+        await bare.goto(guarded.url);
+        await bare.waitForSelector('#badge[data-state="unauthorized"]', WAIT);
+        expect(await bare.locator('#badge-label').textContent()).toBe('Unauthorized');
+      } finally {
+        await bare.close();
+      }
+    });
+  });
 });

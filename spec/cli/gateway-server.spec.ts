@@ -94,7 +94,7 @@ describe('startGatewayServer', () => {
       http = await startGatewayServer({ bridge, host: '127.0.0.1', port: 0, token: TOKEN, logger });
     });
 
-    it.each(['', 'app.js', 'healthz', 'api/jobs/nightly/observer', 'api/events/stream'])(
+    it.each(['healthz', 'api/jobs/nightly/observer', 'api/jobs/nightly/events', 'api/events/stream'])(
       'answers 401 to /%s without the token, and to a wrong one',
       async (path) => {
         for (const headers of [{}, { Authorization: 'Bearer wrong' }] as Record<string, string>[]) {
@@ -107,9 +107,13 @@ describe('startGatewayServer', () => {
       },
     );
 
-    it('lets the token in as a Bearer header or as ?token=, on the dashboard, JSON and SSE routes', async () => {
-      expect((await fetchText(http!.url, { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
-      expect((await fetchText(`${http!.url}?token=${TOKEN}`)).status).toBe(200);
+    it('serves the dashboard files without the token: they hold no data, and a page cannot pass it to them', async () => {
+      for (const path of ['', 'app.js', 'style.css', 'favicon.svg']) {
+        expect((await fetchText(`${http!.url}${path}`)).status).toBe(200);
+      }
+    });
+
+    it('lets the token in as a Bearer header or as ?token=, on the JSON and SSE routes', async () => {
       expect((await fetchText(`${http!.url}healthz`, { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
       const stream = await openSse(`${http!.url}api/events/stream?token=${TOKEN}`);
       expect(stream.status).toBe(200);

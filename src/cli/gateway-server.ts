@@ -27,7 +27,10 @@ export interface GatewayServerOptions {
   readonly host: string;
   /** 0 picks a free port; {@link GatewayServer.url} has the real one. */
   readonly port: number;
-  /** When set, every route (dashboard included) requires it as a Bearer token or `?token=`. */
+  /**
+   * When set, every gateway route (`/api/...`, `/healthz`) requires it as a
+   * Bearer token or `?token=`; the dashboard's static files stay public.
+   */
   readonly token?: string | undefined;
   readonly logger: BridgeLogger;
   /** Where the dashboard's files are. Default {@link defaultDashboardDir}. */
@@ -50,7 +53,8 @@ export interface GatewayServer {
 
 /**
  * Starts an HTTP server with the bridge's gateway routes and the dashboard at
- * `/`, optionally behind a token.
+ * `/`, the gateway routes optionally behind a token (the page then reads it
+ * from its own `?token=`).
  *
  * @example
  * ```ts
@@ -77,18 +81,9 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
         ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
       });
     });
-    if (dashboard.matches(req)) {
-      if (authorize !== undefined && !authorize(req)) {
-        res.writeHead(401, {
-          'Content-Type': 'application/json; charset=utf-8',
-          'Cache-Control': 'no-store',
-        });
-        res.end(JSON.stringify({ error: 'unauthorized: open the page with ?token=<secret>' }));
-        return;
-      }
-      dashboard.handle(req, res);
-      return;
-    }
+    // The dashboard's files are public (they ship in the package and hold no data), so a
+    // browser can load the page and its script and style; the data routes need the token.
+    if (dashboard.handle(req, res)) return;
     gateway(req, res);
   };
 

@@ -50,11 +50,6 @@ export class StaticFiles {
     }
   }
 
-  /** True when the request's path is one of the dashboard's. */
-  matches(req: IncomingMessage): boolean {
-    return this.files.has(pathOf(req));
-  }
-
   /**
    * Answers the request if its path is a dashboard file (GET and HEAD; 304
    * on a matching `If-None-Match`; 405 for other methods) and returns true;
