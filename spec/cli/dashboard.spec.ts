@@ -10,6 +10,9 @@ import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon'
 import { describeWithChromium, launchChromium } from '../support/chromium';
 
 const WAIT = { timeout: 20_000 };
+
+// Real processes, a real browser and real restarts on a shared machine: give each test room.
+jest.setTimeout(90_000);
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const SCRIPT = '<script>window.__pwned=2</script>';
 

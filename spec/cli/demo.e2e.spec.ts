@@ -7,6 +7,9 @@ import { buildCli, cliUrl, removeCliBuild, startCli, stopCli, type CliProcess } 
 const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'dashboard.png');
 const WAIT = { timeout: 30_000 };
 
+// Real processes, a real browser and real restarts on a shared machine: give each test room.
+jest.setTimeout(90_000);
+
 /**
  * `daemon-event-bridge demo` as a child process, its dashboard in headless
  * Chromium: the timeline fills, a job panel shows history then live events,

@@ -89,7 +89,7 @@ export interface ListenOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** When set, every route requires `Authorization: Bearer <token>` or `?token=<token>`. */
+  /** When set, every API route (`/api/...`, `/healthz`) requires `Authorization: Bearer <token>` or `?token=<token>`. */
   readonly token: string | undefined;
   readonly logLevel: LogLevel;
 }
@@ -256,7 +256,7 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     '                       needs --token or --insecure)',
     `  --port <port>        TCP port, 0 for any free port (default ${DEFAULT_PORT})`,
     '  --token <secret>     require "Authorization: Bearer <secret>" or ?token=<secret>',
-    `                       on every route (or set ${TOKEN_ENV})`,
+    `                       on /api and /healthz (or set ${TOKEN_ENV})`,
     '  --insecure           allow a non-loopback --host without a token',
     `  --log-level <level>  ${LOG_LEVELS.join(' | ')} (default: serve info, demo warn);`,
     '                       logs are JSON lines on stderr',

@@ -104,7 +104,7 @@ function banner(command: CliCommand & { command: 'serve' | 'demo' }, url: string
   if (command.options.token !== undefined) {
     lines.push(
       '',
-      '  Every route needs "Authorization: Bearer <token>" or ?token=<token> (open /?token=<token>).',
+      '  /api and /healthz need "Authorization: Bearer <token>" or ?token=<token>; open the dashboard as /?token=<token>.',
     );
   }
   lines.push('', '  Press Ctrl+C to stop.', '');
