@@ -121,6 +121,30 @@ describeWithChromium('the dashboard', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says a job id the gateway refuses cannot be followed, without retrying it', async () => {
+    const requests: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/api/jobs/%3Cimg')) requests.push(new URL(request.url()).pathname);
+    };
+    page.on('request', onRequest);
+    await page.locator('#jobs button').filter({ hasText: HOSTILE }).click();
+    await page.waitForFunction(
+      () => document.querySelector('#panel-events')!.textContent.includes('This job cannot be followed'),
+      undefined,
+      WAIT,
+    );
+    expect(await page.locator('#panel-title').textContent()).toBe(HOSTILE);
+    // The panel would reopen a stream the browser gave up on after 3 s: it must not for a refused id.
+    await page.waitForTimeout(3_500);
+    page.off('request', onRequest);
+    expect(requests.sort()).toEqual([
+      `/api/jobs/${encodeURIComponent(HOSTILE)}/events`,
+      `/api/jobs/${encodeURIComponent(HOSTILE)}/observer`,
+    ]);
+    await page.locator('#jobs button[data-job="j1"]').click();
+    await page.waitForSelector('#job-panel[data-job="j1"][data-ready="true"]', WAIT);
+  });
+
   it('listens for event names it learned from a job history', async () => {
     daemon.publish(event({ job_id: 'j1', event: 'baton.dispatched', data: { slot: 9 } }));
     await page.waitForFunction(

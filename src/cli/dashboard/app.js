@@ -603,7 +603,14 @@
     ui.panelTitle.textContent = jobId;
     renderPanelMeta(current);
     ui.panelEvents.replaceChildren(el('li', 'empty', 'Loading history…'));
-    const source = new EventSource(api(`api/jobs/${encodeURIComponent(jobId)}/events`));
+    openPanelStream(current);
+    loadHistory(current);
+    renderJobs();
+  }
+
+  /** The job's live events; reopened (with its history refetched) if the browser gives up on it. */
+  function openPanelStream(current) {
+    const source = new EventSource(api(`api/jobs/${encodeURIComponent(current.jobId)}/events`));
     current.stop = track(source, (message) => {
       if (panel !== current || message.type === 'message') return;
       const item = { name: message.type, raw: parseData(message.data) };
@@ -613,8 +620,15 @@
     source.addEventListener('stream_reset', () => {
       if (panel === current) reloadHistory(current);
     });
-    loadHistory(current);
-    renderJobs();
+    source.addEventListener('error', () => {
+      if (source.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
+      setTimeout(() => {
+        if (panel !== current || current.invalid) return;
+        current.stop();
+        openPanelStream(current);
+        reloadHistory(current);
+      }, 3000);
+    });
   }
 
   function renderPanelMeta(current) {
@@ -644,9 +658,16 @@
           cache: 'no-store',
         },
       );
-      if (response.ok) {
-        const body = await response.json();
-        if (Array.isArray(body)) events = body.filter(isObject);
+      const body = await response.json();
+      if (response.ok && Array.isArray(body)) events = body.filter(isObject);
+      if (response.status === 400) {
+        // The gateway refuses this job id (for example characters it does not route): say so, stop trying.
+        if (panel !== current) return;
+        current.invalid = true;
+        current.stop();
+        const reason = isObject(body) && typeof body.error === 'string' ? body.error : 'invalid job id';
+        ui.panelEvents.replaceChildren(el('li', 'empty', `This job cannot be followed: ${reason}.`));
+        return;
       }
     } catch {
       // No history: live events still come.
