@@ -1,53 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import ts from 'typescript';
 import { UnixSocketDaemonClient } from '../../src/daemon/unix-socket-client';
-
-const SRC = join(__dirname, '..', '..', 'src');
-const ENTRY = join(SRC, 'testing', 'fake-daemon-cli.ts');
-
-/**
- * Compiles the CLI and the modules it imports to CommonJS in `out` (what
- * `npm run build` emits for dist/cjs, without the type check), so the test
- * runs it as a real standalone process.
- */
-function compile(entry: string, out: string): void {
-  const pending = [entry];
-  const done = new Set<string>();
-  while (pending.length > 0) {
-    const file = pending.pop()!;
-    if (done.has(file)) continue;
-    done.add(file);
-    const source = readFileSync(file, 'utf8');
-    const { outputText } = ts.transpileModule(source, {
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-      },
-      fileName: file,
-    });
-    const target = join(out, relative(SRC, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-    for (const [, specifier] of source.matchAll(/from '(\.[^']+)\.js'/g)) {
-      pending.push(resolve(dirname(file), `${specifier!}.ts`));
-    }
-  }
-  writeFileSync(join(out, 'package.json'), '{"type":"commonjs"}\n');
-  symlinkSync(join(SRC, '..', 'node_modules'), join(out, 'node_modules'), 'dir');
-}
+import { buildSrc, removeBuild } from '../support/build-src';
 
 /** Resolves with the first line `child` prints. */
 function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
@@ -78,11 +35,10 @@ describe('fake-daemon-cli', () => {
   };
 
   beforeAll(() => {
-    build = mkdtempSync(join(tmpdir(), 'fake-daemon-cli-build-'));
-    compile(ENTRY, build);
+    build = buildSrc();
   });
 
-  afterAll(() => rmSync(build, { recursive: true, force: true }));
+  afterAll(() => removeBuild(build));
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'fake-daemon-cli-'));

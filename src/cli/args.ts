@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_SOCKET_PATH } from '../daemon/unix-socket-client.js';
 import { DaemonEventBridgeError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
@@ -19,8 +20,8 @@ export class UsageError extends DaemonEventBridgeError {
   readonly code = 'ERR_USAGE';
 }
 
-/** The default Unix socket of the conductor. */
-export const DEFAULT_SOCKET = '/tmp/marianne.sock';
+/** The default Unix socket of the conductor (the daemon client's default). */
+export const DEFAULT_SOCKET = DEFAULT_SOCKET_PATH;
 /** The default port of `serve` and `demo`. */
 export const DEFAULT_PORT = 8787;
 /** How often the demo restarts its daemon by default, in seconds. */
