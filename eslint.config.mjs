@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.tmp/', 'src/cli/dashboard/', 'scripts/', '*.config.*'] },
+  {
+    ignores: ['dist/', 'coverage/', 'node_modules/', '.tmp/', 'src/cli/dashboard/', 'scripts/', '*.config.*'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

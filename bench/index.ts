@@ -4,6 +4,7 @@
  * Run it on an idle machine; figures vary with load.
  */
 import { encodeThroughput } from './encode';
+import { pipelineThroughput } from './pipeline';
 import { meets, type Result } from './result';
 import { memoryPerConsumer, naiveFilterThroughput, resumeCost, routingThroughput } from './routing';
 
@@ -13,6 +14,7 @@ const suites: (() => Result[] | Promise<Result[]>)[] = [
   memoryPerConsumer,
   resumeCost,
   encodeThroughput,
+  pipelineThroughput,
 ];
 
 async function main(): Promise<void> {
