@@ -376,6 +376,42 @@ describe('createGateway', () => {
     });
   });
 
+  describe('unnamed=1', () => {
+    it('sends daemon events without a name (dispatched as "message"), control events with theirs', async () => {
+      await start({}, { heartbeatMs: 50 });
+      live.publish({ event: 'baton.brand_new_name' }); // t-1
+      const global = await openSse(`${server.url}/api/events/stream?unnamed=1`);
+      const job = await openSse(`${server.url}/api/jobs/job-a/events?unnamed=1`, {
+        headers: { 'Last-Event-ID': 't-1' },
+      });
+      await waitUntil(() => gateway.stats().clients === 2, 'two streams');
+      live.publish({ event_type: 'sheet.skipped' }); // t-2
+      await waitUntil(() => job.events.some((e) => e.event === 'heartbeat'), 'a heartbeat');
+      const daemonEvents = global.events.filter((e) => e.id !== undefined);
+      expect(daemonEvents.map((e) => [e.event, e.id])).toEqual([
+        [undefined, 't-1'],
+        [undefined, 't-2'],
+      ]);
+      expect(JSON.parse(daemonEvents[0]!.data)).toEqual(
+        expect.objectContaining({ event: 'baton.brand_new_name' }),
+      );
+      expect(global.events[0]?.event).toBe('bridge_state');
+      expect(job.events.filter((e) => e.id !== undefined).map((e) => [e.event, e.id])).toEqual([
+        [undefined, 't-2'],
+      ]);
+      global.close();
+      job.close();
+    });
+
+    it('rejects any other value with 400', async () => {
+      await start();
+      for (const path of ['/api/events/stream?unnamed=yes', '/api/jobs/job-a/events?unnamed=2']) {
+        const answer = await fetchRaw(`${server.url}${path}`);
+        expect([answer.status, answer.json]).toEqual([400, { error: 'unnamed must be 0 or 1' }]);
+      }
+    });
+  });
+
   describe('the `eventsource` client (WHATWG EventSource)', () => {
     it('reconnects by itself after a server-side drop, sends Last-Event-ID and gets exactly the missed events', async () => {
       await start();

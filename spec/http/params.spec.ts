@@ -45,7 +45,7 @@ describe('gateway parameters', () => {
     );
     expect(parseQuery(streamQuerySchema, new URLSearchParams(''))).toEqual({
       success: true,
-      data: { limit: 50 },
+      data: { limit: 50, unnamed: false },
     });
     expect(parseQuery(observerQuerySchema, new URLSearchParams(''))).toEqual({
       success: true,

@@ -9,9 +9,16 @@ import type { SseMessage } from '../sse/sse-message.js';
 import { withBridgeState } from './bridge-state.js';
 import { corsHeaders, PREFLIGHT_HEADERS } from './cors.js';
 import { gatewayOptionsSchema, type GatewayOptions } from './gateway-options.js';
-import { jobIdParamSchema, observerQuerySchema, parseQuery, streamQuerySchema } from './params.js';
+import {
+  jobEventsQuerySchema,
+  jobIdParamSchema,
+  observerQuerySchema,
+  parseQuery,
+  streamQuerySchema,
+} from './params.js';
 import { matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
+import { unnamedEvents } from './unnamed-events.js';
 
 /**
  * The gateway's own counters, beside the bridge's.
@@ -63,6 +70,9 @@ const ALLOW = 'GET, HEAD, OPTIONS';
  * | --- | --- |
  * | `/api/events/stream?limit=1..200` (50) | SSE of `allEvents(limit)`, resumable, with `bridge_state` events |
  * | `/api/jobs/:jobId/events` | SSE of `jobEvents(jobId)`, resumable |
+ *
+ * Both SSE routes take `unnamed=1`: daemon events are then sent without an
+ * event name, so a page handles them all with `onmessage` (see {@link unnamedEvents}).
  * | `/api/jobs/:jobId/observer?limit=1..200` (20) | JSON array of `observerEvents` |
  * | `/healthz` | JSON: bridge state, consumers, counters, clients |
  *
@@ -134,7 +144,10 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
     if (authorize !== undefined && (await authorize(req)) !== true) return fail(401, 'unauthorized');
     if (closed) return fail(503, 'gateway closed');
 
-    const stream = (source: (lastEventId: string | undefined) => Observable<SseMessage>): void => {
+    const stream = (
+      source: (lastEventId: string | undefined) => Observable<SseMessage>,
+      unnamed: boolean,
+    ): void => {
       if (method === 'HEAD') {
         res.writeHead(200, { ...SSE_HEADERS, ...cors });
         res.end();
@@ -144,7 +157,8 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
         clientsRejected++;
         return fail(503, `too many clients (maxClients ${maxClients})`, { 'Retry-After': '5' });
       }
-      const subscription = serveSse(req, res, source, { ...sseOptions, headers: cors });
+      const messages = unnamed ? (id: string | undefined) => source(id).pipe(unnamedEvents()) : source;
+      const subscription = serveSse(req, res, messages, { ...sseOptions, headers: cors });
       if (subscription.closed) return;
       clients.add(subscription);
       subscription.add(() => clients.delete(subscription));
@@ -156,14 +170,18 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
       case 'stream': {
         const query = parseQuery(streamQuerySchema, url.searchParams);
         if (!query.success) return fail(400, query.error);
-        return stream((lastEventId) =>
-          bridge.allEvents(query.data.limit, { lastEventId }).pipe(withBridgeState(bridge.state$)),
+        return stream(
+          (lastEventId) =>
+            bridge.allEvents(query.data.limit, { lastEventId }).pipe(withBridgeState(bridge.state$)),
+          query.data.unnamed,
         );
       }
       case 'jobEvents': {
         const jobId = jobIdParamSchema.safeParse(route.jobIdSegment);
         if (!jobId.success) return fail(400, jobId.error.issues[0]?.message ?? 'invalid jobId');
-        return stream((lastEventId) => bridge.jobEvents(jobId.data, { lastEventId }));
+        const query = parseQuery(jobEventsQuerySchema, url.searchParams);
+        if (!query.success) return fail(400, query.error);
+        return stream((lastEventId) => bridge.jobEvents(jobId.data, { lastEventId }), query.data.unnamed);
       }
       case 'observer': {
         const jobId = jobIdParamSchema.safeParse(route.jobIdSegment);

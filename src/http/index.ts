@@ -11,4 +11,5 @@ export { readLastEventId, MAX_LAST_EVENT_ID_LENGTH, type LastEventIdResult } fro
 export { createGateway, type Gateway, type GatewayStats } from './gateway.js';
 export { gatewayOptionsSchema, type GatewayOptions } from './gateway-options.js';
 export { bridgeStateMessage, withBridgeState } from './bridge-state.js';
-export { jobIdSchema, limitParamSchema } from './params.js';
+export { jobIdSchema, limitParamSchema, unnamedParamSchema } from './params.js';
+export { unnamedEvents } from './unnamed-events.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
 const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
+const UNNAMED_ERROR = 'unnamed must be 0 or 1';
 
 /**
  * The zod schema of a job id in a gateway path: 1 to 128 characters of `[A-Za-z0-9._:-]`.
@@ -55,8 +56,25 @@ export function limitParamSchema(defaultLimit: number) {
     .transform((limit) => limit ?? defaultLimit);
 }
 
-/** Query of `/api/events/stream`: `limit` 1..200, default 50. */
-export const streamQuerySchema = z.object({ limit: limitParamSchema(50) });
+/**
+ * The zod schema of the `unnamed` query parameter of the SSE routes: `1` sends
+ * daemon events without an `event:` name (see {@link unnamedEvents}).
+ *
+ * @example
+ * ```ts
+ * unnamedParamSchema.parse('1'); // true
+ * ```
+ */
+export const unnamedParamSchema = z
+  .enum(['0', '1'], { error: UNNAMED_ERROR })
+  .optional()
+  .transform((value) => value === '1');
+
+/** Query of `/api/events/stream`: `limit` 1..200, default 50; `unnamed` 0 or 1. */
+export const streamQuerySchema = z.object({ limit: limitParamSchema(50), unnamed: unnamedParamSchema });
+
+/** Query of `/api/jobs/:jobId/events`: `unnamed` 0 or 1. */
+export const jobEventsQuerySchema = z.object({ unnamed: unnamedParamSchema });
 
 /** Query of `/api/jobs/:jobId/observer`: `limit` 1..200, default 20. */
 export const observerQuerySchema = z.object({ limit: limitParamSchema(20) });
@@ -75,7 +93,7 @@ export function parseQuery<S extends z.ZodType>(
   schema: S,
   params: URLSearchParams,
 ): { success: true; data: z.output<S> } | { success: false; error: string } {
-  const result = schema.safeParse({ limit: params.get('limit') ?? undefined });
+  const result = schema.safeParse(Object.fromEntries(params));
   return result.success
     ? { success: true, data: result.data }
     : { success: false, error: result.error.issues[0]?.message ?? 'invalid query' };

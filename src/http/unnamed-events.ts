@@ -1,0 +1,32 @@
+import { map, type MonoTypeOperatorFunction } from 'rxjs';
+import type { SseMessage } from '../sse/sse-message.js';
+
+const unnamed = new WeakMap<SseMessage, SseMessage>();
+
+/**
+ * Sends daemon events (the messages with an id) without an event name, so a
+ * browser dispatches every one of them as `message` and a page needs no
+ * listener per event name (`EventSource` has no wildcard). The name stays in
+ * the data (`event` or `event_type` of the raw event). Control messages
+ * (`heartbeat`, `bridge_state`, `bridge_stopped`, `stream_reset`) keep their
+ * names. Each unnamed message is made once and shared, so its frame is still
+ * encoded once for every client.
+ *
+ * @example
+ * ```ts
+ * bridge.allEvents(50).pipe(unnamedEvents()); // const es = new EventSource(url); es.onmessage = …
+ * ```
+ */
+export function unnamedEvents(): MonoTypeOperatorFunction<SseMessage> {
+  return map(unnamedEvent);
+}
+
+function unnamedEvent(message: SseMessage): SseMessage {
+  if (message.id === undefined) return message;
+  let copy = unnamed.get(message);
+  if (copy === undefined) {
+    copy = Object.freeze({ event: '', data: message.data, id: message.id });
+    unnamed.set(message, copy);
+  }
+  return copy;
+}
