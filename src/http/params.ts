@@ -93,7 +93,9 @@ export function parseQuery<S extends z.ZodType>(
   schema: S,
   params: URLSearchParams,
 ): { success: true; data: z.output<S> } | { success: false; error: string } {
-  const result = schema.safeParse(Object.fromEntries(params));
+  const query: Record<string, string> = {};
+  for (const [name, value] of params) query[name] ??= value; // the first of repeated parameters wins
+  const result = schema.safeParse(query);
   return result.success
     ? { success: true, data: result.data }
     : { success: false, error: result.error.issues[0]?.message ?? 'invalid query' };
