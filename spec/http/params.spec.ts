@@ -53,7 +53,7 @@ describe('gateway parameters', () => {
     });
     expect(parseQuery(streamQuerySchema, new URLSearchParams('limit=7&limit=300'))).toEqual({
       success: true,
-      data: { limit: 7 },
+      data: { limit: 7, unnamed: false },
     });
   });
 
