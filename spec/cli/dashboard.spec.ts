@@ -19,7 +19,7 @@ const SCRIPT = '<script>window.__pwned=2</script>';
 /**
  * The dashboard (src/cli/dashboard) in headless Chromium against an
  * in-process gateway on the fake daemon: hostile daemon text, event names
- * learned from history, and a gateway restart (stream_reset).
+ * name (unnamed streams), and a gateway restart (stream_reset).
  */
 describeWithChromium('the dashboard', () => {
   let daemon: FakeDaemon;
@@ -145,12 +145,12 @@ describeWithChromium('the dashboard', () => {
     await page.waitForSelector('#job-panel[data-job="j1"][data-ready="true"]', WAIT);
   });
 
-  it('listens for event names it learned from a job history', async () => {
-    daemon.publish(event({ job_id: 'j1', event: 'baton.dispatched', data: { slot: 9 } }));
+  it('shows events of any name, even one never seen before (the streams are unnamed)', async () => {
+    daemon.publish(event({ job_id: 'j1', event: 'baton.never_seen_before', data: { slot: 9 } }));
     await page.waitForFunction(
       () =>
         Array.from(document.querySelectorAll('#timeline .name')).some(
-          (n) => n.textContent === 'baton.dispatched',
+          (n) => n.textContent === 'baton.never_seen_before',
         ),
       undefined,
       WAIT,

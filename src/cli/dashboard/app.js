@@ -11,32 +11,6 @@
   const SPARK_SECONDS = 60;
   const IDLE_AFTER_S = 30;
 
-  // EventSource dispatches by event name and has no wildcard, so the page
-  // listens for the conductor's known names, and for any new name it meets in
-  // a job's observer history.
-  const eventNames = new Set([
-    'message',
-    'daemon_event',
-    'sheet.started',
-    'sheet.completed',
-    'sheet.failed',
-    'sheet.retrying',
-    'sheet.skipped',
-    'sheet.partial',
-    'rate_limit.active',
-    'rate_limit.cleared',
-    'job.cost_update',
-    'job.iteration',
-    'job.started',
-    'job.completed',
-    'job.failed',
-    'monitor.anomaly',
-    'observer.file_created',
-    'observer.file_modified',
-    'observer.file_deleted',
-  ]);
-  const streams = new Set(); // { source, onEvent }
-
   const token = new URLSearchParams(location.search).get('token');
   const $ = (id) => document.getElementById(id);
 
@@ -272,21 +246,18 @@
 
   // ---------------------------------------------------------------- streams
 
-  /** Listens for every known event name on `source`, now and as new names are learned. */
+  /**
+   * Feeds every daemon event of `source` to `onEvent(name, raw)`. The streams
+   * are opened with `unnamed=1`, so the gateway sends daemon events as plain
+   * `message` events (EventSource has no wildcard listener) and the name is
+   * read from the event itself: no event is missed, whatever its name.
+   */
   function track(source, onEvent) {
-    const entry = { source, onEvent };
-    for (const name of eventNames) source.addEventListener(name, onEvent);
-    streams.add(entry);
-    return () => {
-      streams.delete(entry);
-      source.close();
-    };
-  }
-
-  function learnName(name) {
-    if (eventNames.has(name)) return;
-    eventNames.add(name);
-    for (const { source, onEvent } of streams) source.addEventListener(name, onEvent);
+    source.addEventListener('message', (message) => {
+      const raw = parseData(message.data);
+      onEvent(nameOf(raw), raw);
+    });
+    return () => source.close();
   }
 
   // ---------------------------------------------------------------- global stream
@@ -296,8 +267,8 @@
 
   function openGlobal() {
     if (global) global.stop();
-    const source = new EventSource(api('api/events/stream', { limit: TIMELINE_LIMIT }));
-    const stop = track(source, (message) => onGlobalEvent(message.type, parseData(message.data)));
+    const source = new EventSource(api('api/events/stream', { limit: TIMELINE_LIMIT, unnamed: 1 }));
+    const stop = track(source, onGlobalEvent);
     const current = { source, stop };
     global = current;
     source.addEventListener('open', () => {
@@ -610,10 +581,12 @@
 
   /** The job's live events; reopened (with its history refetched) if the browser gives up on it. */
   function openPanelStream(current) {
-    const source = new EventSource(api(`api/jobs/${encodeURIComponent(current.jobId)}/events`));
-    current.stop = track(source, (message) => {
-      if (panel !== current || message.type === 'message') return;
-      const item = { name: message.type, raw: parseData(message.data) };
+    const source = new EventSource(
+      api(`api/jobs/${encodeURIComponent(current.jobId)}/events`, { unnamed: 1 }),
+    );
+    current.stop = track(source, (name, raw) => {
+      if (panel !== current) return;
+      const item = { name, raw };
       if (current.ready) appendLive(current, item);
       else current.buffer.push(item);
     });
@@ -682,7 +655,6 @@
     const rows = [];
     for (const raw of events) {
       const name = nameOf(raw);
-      learnName(name);
       current.keys.add(keyOf(raw, name));
       rows.push(eventRow(name, raw, { withJob: false, className: 'history' }));
     }
