@@ -18,7 +18,7 @@ const SCRIPT = '<script>window.__pwned=2</script>';
 
 /**
  * The dashboard (src/cli/dashboard) in headless Chromium against an
- * in-process gateway on the fake daemon: hostile daemon text, event names
+ * in-process gateway on the fake daemon: hostile daemon text, events of any
  * name (unnamed streams), and a gateway restart (stream_reset).
  */
 describeWithChromium('the dashboard', () => {
