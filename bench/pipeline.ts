@@ -1,6 +1,6 @@
-import { request, type IncomingMessage, type Server } from 'node:http';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { firstValueFrom, filter } from 'rxjs';
 import { DaemonEventBridge } from '../src/bridge/bridge';
 import { UnixSocketDaemonClient } from '../src/daemon/unix-socket-client';
@@ -11,40 +11,48 @@ import type { Result } from './result';
 const CLIENTS = 50;
 const EVENTS = 20_000;
 
-/** Opens one SSE client and resolves once it has counted `expected` event ids. */
-function sseClient(
-  port: number,
-  expected: number,
-): { opened: Promise<void>; done: Promise<void>; close(): void } {
-  let response: IncomingMessage | undefined;
-  let resolveOpened!: () => void;
-  const opened = new Promise<void>((resolve) => (resolveOpened = resolve));
-  const done = new Promise<void>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/events/stream?limit=1' }, (res) => {
-      response = res;
-      resolveOpened();
-      let seen = 0;
-      let tail = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        const text = tail + chunk;
-        const lines = text.split('\n');
-        tail = lines.pop() ?? '';
-        for (const line of lines) if (line.startsWith('id: ')) seen++;
-        if (seen >= expected) resolve();
-      });
-      res.on('error', reject);
+/**
+ * The SSE clients, in a worker thread (plain JS) so they do not share the
+ * server's event loop: each counts "\nid: " markers (one per daemon event
+ * frame) in the raw bytes, and the worker posts 'open' once all are connected
+ * and 'done' once every client has seen `expected` events.
+ */
+const CLIENT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { request } = require('node:http');
+const { port, clients, expected } = workerData;
+const marker = Buffer.from('\\nid: ');
+let opened = 0;
+let finished = 0;
+const responses = [];
+for (let i = 0; i < clients; i++) {
+  request({ host: '127.0.0.1', port, path: '/api/events/stream?limit=1' }, (res) => {
+    responses.push(res);
+    if (++opened === clients) parentPort.postMessage('open');
+    let seen = 0;
+    let carry = Buffer.alloc(0);
+    let done = false;
+    res.on('data', (chunk) => {
+      const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      for (let at = bytes.indexOf(marker); at !== -1; at = bytes.indexOf(marker, at + 1)) seen++;
+      carry = bytes.subarray(Math.max(0, bytes.length - (marker.length - 1)));
+      if (!done && seen >= expected) {
+        done = true;
+        if (++finished === clients) parentPort.postMessage('done');
+      }
     });
-    req.on('error', reject);
-    req.end();
-  });
-  return { opened, done, close: () => response?.destroy() };
+  }).end();
 }
+parentPort.on('message', () => {
+  for (const res of responses) res.destroy();
+  parentPort.close();
+});
+`;
 
 /**
  * The whole path on one machine: fake daemon → Unix socket → client → bridge →
  * gateway → 50 SSE clients over loopback HTTP. Events per second delivered to
- * every client.
+ * every client; the clients run in a worker thread.
  */
 export async function pipelineThroughput(): Promise<Result[]> {
   const daemon = await startFakeDaemon({ streamQueueSize: EVENTS * 2 });
@@ -57,8 +65,21 @@ export async function pipelineThroughput(): Promise<Result[]> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const clients = Array.from({ length: CLIENTS }, () => sseClient(port, EVENTS));
-  await Promise.all(clients.map((c) => c.opened));
+  const worker = new Worker(CLIENT_WORKER, {
+    eval: true,
+    workerData: { port, clients: CLIENTS, expected: EVENTS },
+  });
+  const next = (what: string) =>
+    new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', function onMessage(message) {
+        if (message !== what) return;
+        worker.off('message', onMessage);
+        resolve();
+      });
+    });
+  await next('open');
+  const done = next('done');
   const start = process.hrtime.bigint();
   for (let i = 0; i < EVENTS; i++) {
     daemon.publish({
@@ -70,10 +91,11 @@ export async function pipelineThroughput(): Promise<Result[]> {
     });
     if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
   }
-  await Promise.all(clients.map((c) => c.done));
+  await done;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 
-  clients.forEach((c) => c.close());
+  worker.postMessage('close');
+  await new Promise((resolve) => worker.once('exit', resolve));
   gateway.close();
   bridge.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
