@@ -5,8 +5,7 @@ import type { BridgeLogger } from '../logger.js';
 import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
 import { startFakeDaemon } from '../testing/fake-daemon.js';
 import type { DemoOptions } from './args.js';
-import { logBridgeState, type RunningCommand } from './command.js';
-import { startGatewayServer } from './gateway-server.js';
+import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
 import { DEMO_JOBS, startSimulator } from './simulator.js';
 
 /** How much past workload the demo publishes at start, so the dashboard opens full. */
@@ -48,31 +47,24 @@ export async function runDemo(
     await daemon.stop();
   };
 
-  let http;
-  try {
-    await daemon.waitFor((counters) => counters.openStreams >= 1);
-    await firstValueFrom(
-      bridge.state$.pipe(
-        filter((state) => state === 'connected'),
-        timeout({
-          first: 5_000,
-          with: () => {
-            throw new Error('the bridge did not connect to the simulated daemon within 5 s');
-          },
-        }),
-      ),
-    );
-    http = await startGatewayServer({
-      bridge,
-      host: options.host,
-      port: options.port,
-      token: options.token,
-      logger,
-    });
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  const { running, http } = await serveCommand(
+    { bridge, host: options.host, port: options.port, token: options.token, logger },
+    release,
+    async () => {
+      await daemon.waitFor((counters) => counters.openStreams >= 1);
+      await firstValueFrom(
+        bridge.state$.pipe(
+          filter((state) => state === 'connected'),
+          timeout({
+            first: 5_000,
+            with: () => {
+              throw new Error('the bridge did not connect to the simulated daemon within 5 s');
+            },
+          }),
+        ),
+      );
+    },
+  );
 
   subscriptions.push(
     startSimulator((event) => daemon.publish(event), { seed: options.seed, backfillMs: DEMO_BACKFILL_MS }),
@@ -101,14 +93,5 @@ export async function runDemo(
     restartEverySeconds: options.restartEverySeconds,
   });
 
-  let stopping: Promise<void> | undefined;
-  return {
-    url: http.url,
-    stop: () =>
-      (stopping ??= (async () => {
-        bridge.stop();
-        await http.close();
-        await release();
-      })()),
-  };
+  return running;
 }

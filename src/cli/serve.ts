@@ -2,8 +2,7 @@ import { DaemonEventBridge } from '../bridge/bridge.js';
 import type { BridgeLogger } from '../logger.js';
 import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
 import type { ServeOptions } from './args.js';
-import { logBridgeState, type RunningCommand } from './command.js';
-import { startGatewayServer } from './gateway-server.js';
+import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
 
 /**
  * The `serve` command: a bridge on the daemon's socket, the gateway routes
@@ -29,28 +28,10 @@ export async function runServe(options: ServeOptions, logger: BridgeLogger): Pro
     states.unsubscribe();
     await client.close();
   };
-  let http;
-  try {
-    http = await startGatewayServer({
-      bridge,
-      host: options.host,
-      port: options.port,
-      token: options.token,
-      logger,
-    });
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  const { running, http } = await serveCommand(
+    { bridge, host: options.host, port: options.port, token: options.token, logger },
+    release,
+  );
   logger.info('serving', { url: http.url, socket: options.socket, auth: options.token ? 'token' : 'none' });
-  let stopping: Promise<void> | undefined;
-  return {
-    url: http.url,
-    stop: () =>
-      (stopping ??= (async () => {
-        bridge.stop();
-        await http.close();
-        await release();
-      })()),
-  };
+  return running;
 }
