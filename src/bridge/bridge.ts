@@ -308,7 +308,7 @@ export class DaemonEventBridge {
     let message: SseMessage;
     const seq = this.seq + 1;
     try {
-      message = toSseMessage(raw, this.eventId(seq));
+      message = Object.freeze(toSseMessage(raw, this.eventId(seq)));
     } catch (error) {
       this.skipInvalid(`daemon event cannot be serialised (${describeError(error)})`, undefined);
       return;
