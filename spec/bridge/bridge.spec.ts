@@ -96,6 +96,7 @@ describe('DaemonEventBridge', () => {
         expect(events).toHaveLength(3);
         expect(events[1]).toBe(events[0]);
         expect(events[2]).toBe(events[0]);
+        expect(Object.isFrozen(events[0])).toBe(true);
       });
     });
 
