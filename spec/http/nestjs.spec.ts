@@ -86,4 +86,17 @@ describe('NestJS interop: @Sse() with toMessageEvent()', () => {
       return global === 0 && job === 0;
     }, 'NestJS to unsubscribe from the bridge');
   });
+
+  it('keeps the browser’s Last-Event-ID on id-less messages (NestJS would number them 1, 2, …)', async () => {
+    const client = await openSse(`${url}/jobs/job-z/events`, { headers: { 'Last-Event-ID': 'other-5' } });
+    await waitUntil(() => client.events.length === 1, 'the stream_reset');
+    publish({ job_id: 'job-z', event: 'sheet.started', sheet_num: 1 });
+    await waitUntil(() => client.events.length === 2, 'the live event');
+    expect(client.events.map((e) => [e.event, e.id])).toEqual([
+      ['stream_reset', 'other-5'],
+      ['sheet.started', expect.stringMatching(/^t-\d+$/) as string],
+    ]);
+    client.close();
+    await waitUntil(async () => (await consumers()).job === 0, 'NestJS to unsubscribe');
+  });
 });

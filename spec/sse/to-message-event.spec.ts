@@ -9,7 +9,7 @@ describe('toMessageEvent', () => {
     testScheduler = new TestScheduler((actual, expected) => expect(actual).toStrictEqual(expected));
   });
 
-  it('maps event to type and keeps data, id and retry', () => {
+  it('maps event to type and keeps data, id and retry; an id-less message repeats the last id', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<SseMessage>('a-b-|', {
         a: { event: 'sheet.started', data: '{"sheet_num":1}', id: 't-1' },
@@ -17,7 +17,7 @@ describe('toMessageEvent', () => {
       });
       expectObservable(source.pipe(toMessageEvent())).toBe('a-b-|', {
         a: { type: 'sheet.started', data: '{"sheet_num":1}', id: 't-1' },
-        b: { type: 'heartbeat', data: '{"timestamp":1}', retry: 5000 },
+        b: { type: 'heartbeat', data: '{"timestamp":1}', id: 't-1', retry: 5000 },
       });
       expectSubscriptions(source.subscriptions).toBe('^---!');
     });
@@ -41,7 +41,28 @@ describe('toMessageEvent', () => {
         b: { event: 'e', data: 'd', retry: 2.5 },
       });
       const keys = source.pipe(toMessageEvent());
-      expectObservable(keys).toBe('ab|', { a: { type: 'e', data: 'd' }, b: { type: 'e', data: 'd' } });
+      expectObservable(keys).toBe('ab|', {
+        a: { type: 'e', data: 'd', id: '' },
+        b: { type: 'e', data: 'd', id: '' },
+      });
+    });
+  });
+
+  it('gives id-less messages the resume id until a new id arrives, per subscription', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold<SseMessage>('hah|', {
+        h: { event: 'heartbeat', data: '{}' },
+        a: { event: 'sheet.started', data: '{}', id: 't-8' },
+      });
+      const events = source.pipe(toMessageEvent('t-7\n'));
+      const expected = {
+        h: { type: 'heartbeat', data: '{}', id: 't-7' },
+        a: { type: 'sheet.started', data: '{}', id: 't-8' },
+        i: { type: 'heartbeat', data: '{}', id: 't-8' },
+      };
+      expectObservable(events).toBe('hai|', expected);
+      // A second subscription starts again from the resume id.
+      expectObservable(events).toBe('hai|', expected);
     });
   });
 
@@ -50,7 +71,7 @@ describe('toMessageEvent', () => {
       const source = cold<SseMessage>('a#', { a: { event: 'e', data: 'd' } }, new Error('boom'));
       expectObservable(source.pipe(toMessageEvent())).toBe(
         'a#',
-        { a: { type: 'e', data: 'd' } },
+        { a: { type: 'e', data: 'd', id: '' } },
         new Error('boom'),
       );
     });

@@ -18,6 +18,19 @@ export function sanitizeSseField(value: string): string {
 }
 
 /**
+ * True when `retry` can be sent as an SSE `retry:` field: a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * isValidRetry(3000); // true
+ * isValidRetry(-1);   // false
+ * ```
+ */
+export function isValidRetry(retry: number | undefined): retry is number {
+  return retry !== undefined && Number.isSafeInteger(retry) && retry >= 0;
+}
+
+/**
  * Encodes one message as a WHATWG-compliant `text/event-stream` frame, ending
  * with the blank line that dispatches it. Data is split on CR, LF and CRLF into
  * `data:` lines; a leading space in any line survives the parser; empty data is
@@ -35,9 +48,7 @@ export function encodeSse(message: SseMessage): string {
   const event = sanitizeSseField(message.event);
   if (event !== '') frame += `event: ${event}\n`;
   if (message.id !== undefined) frame += `id: ${sanitizeSseField(message.id)}\n`;
-  if (message.retry !== undefined && Number.isSafeInteger(message.retry) && message.retry >= 0) {
-    frame += `retry: ${message.retry}\n`;
-  }
+  if (isValidRetry(message.retry)) frame += `retry: ${message.retry}\n`;
   const { data } = message;
   if (LINE_BREAK.test(data)) {
     for (const line of data.split(LINE_BREAK)) frame += `data: ${line}\n`;

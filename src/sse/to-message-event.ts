@@ -1,5 +1,5 @@
-import { map, type OperatorFunction } from 'rxjs';
-import { sanitizeSseField } from './encode.js';
+import { defer, map, type OperatorFunction } from 'rxjs';
+import { isValidRetry, sanitizeSseField } from './encode.js';
 import type { SseMessage } from './sse-message.js';
 
 /**
@@ -24,22 +24,33 @@ export interface SseMessageEvent {
  * NUL); `data` is passed as the string it is (NestJS splits its lines);
  * `retry` is kept only when it is a non-negative integer.
  *
+ * Messages without an id (heartbeats, `bridge_state`, `stream_reset`,
+ * `bridge_stopped`) carry the last id this subscription sent (before any, the
+ * `lastEventId` the client resumed from, else `''`). NestJS numbers id-less
+ * events itself (`1`, `2`, …), which would replace the browser's
+ * `Last-Event-ID` with a number the bridge never issued and break resume.
+ *
+ * @param lastEventId The id the client resumes from (its `Last-Event-ID`).
  * @example
  * ```ts
  * @Sse('jobs/:jobId/events')
  * events(@Param('jobId') jobId: string, @Headers('last-event-id') lastEventId?: string) {
- *   return this.bridge.jobEvents(jobId, { lastEventId }).pipe(toMessageEvent());
+ *   return this.bridge.jobEvents(jobId, { lastEventId }).pipe(toMessageEvent(lastEventId));
  * }
  * ```
  */
-export function toMessageEvent(): OperatorFunction<SseMessage, SseMessageEvent> {
-  return map(toEvent);
-}
-
-function toEvent(message: SseMessage): SseMessageEvent {
-  const event: SseMessageEvent = { type: sanitizeSseField(message.event), data: message.data };
-  if (message.id !== undefined) event.id = sanitizeSseField(message.id);
-  const { retry } = message;
-  if (retry !== undefined && Number.isSafeInteger(retry) && retry >= 0) event.retry = retry;
-  return event;
+export function toMessageEvent(lastEventId?: string): OperatorFunction<SseMessage, SseMessageEvent> {
+  return (source) =>
+    defer(() => {
+      let lastId = sanitizeSseField(lastEventId ?? '');
+      return source.pipe(
+        map((message) => {
+          const event: SseMessageEvent = { type: sanitizeSseField(message.event), data: message.data };
+          if (message.id !== undefined) lastId = sanitizeSseField(message.id);
+          event.id = lastId;
+          if (isValidRetry(message.retry)) event.retry = message.retry;
+          return event;
+        }),
+      );
+    });
 }
