@@ -292,6 +292,19 @@ describe('UnixSocketDaemonClient', () => {
       await expect(client.call('daemon.health')).resolves.toMatchObject({ status: 'ok' });
     });
 
+    it('does not pool a connection that holds part of an unfinished line', async () => {
+      makeClient({ poolSize: 1, timeoutMs: 2_000 });
+      daemon.handle('ragged', (_params, reply) => {
+        reply.result('first');
+        reply.raw('{"jsonrpc":"2.0","res'); // half a line, never finished
+      });
+      await expect(client.call('ragged')).resolves.toBe('first');
+      await daemon.waitFor((counters) => counters.requests === 1);
+      // Pooled, that connection would glue the next answer onto the half line and time out.
+      await expect(client.call('daemon.health')).resolves.toMatchObject({ status: 'ok' });
+      expect(client.stats().counters.connectionsOpened).toBe(2);
+    });
+
     it('logs what it skips through the logger', async () => {
       const warnings: string[] = [];
       makeClient({
@@ -463,6 +476,14 @@ describe('UnixSocketDaemonClient', () => {
       await expect(client.call('daemon.health')).rejects.toMatchObject({ code: 'ERR_DAEMON_CLIENT_CLOSED' });
       await expect(firstValueFrom(client.stream(STREAM))).rejects.toBeInstanceOf(DaemonClientClosedError);
       await expect(client.close()).resolves.toBeUndefined();
+    });
+
+    it('returns one promise to every caller, settled once every socket is closed', async () => {
+      await client.call('daemon.health');
+      const first = client.close();
+      expect(client.close()).toBe(first);
+      await first;
+      await daemon.waitFor((counters) => counters.openConnections === 0);
     });
   });
 });

@@ -172,6 +172,19 @@ describe('serveSse', () => {
     expect(errors).toEqual([failure]);
   });
 
+  it('still sends the error frame and ends when the onError hook throws', async () => {
+    options = {
+      onError: () => {
+        throw new Error('hook bug');
+      },
+    };
+    source = () => throwError(() => new InvalidArgumentError('bad'));
+    const client = await openSse(server.url);
+    await client.ended;
+    expect(client.events.map((e) => e.event)).toEqual(['error']);
+    expect(subscriptions.every((subscription) => subscription.closed)).toBe(true);
+  });
+
   it('does not leak the message of a foreign error, nor of a source that throws', async () => {
     source = () => throwError(() => new Error('password=hunter2'));
     const failed = await openSse(server.url);

@@ -261,6 +261,23 @@ describe('startFakeDaemon', () => {
     });
   });
 
+  it('answers -32603 when a test handler throws, and keeps serving', async () => {
+    const daemon = await start();
+    daemon.handle('broken', () => {
+      throw new Error('handler bug');
+    });
+    const session = await open(daemon.socketPath);
+    session.send(request('broken', {}, 1));
+    const [answer] = await session.next(1);
+    expect(answer!['error']).toMatchObject({
+      code: -32603,
+      message: expect.stringContaining('handler bug') as string,
+    });
+    session.send(request('daemon.health', {}, 2));
+    const [, health] = await session.next(2);
+    expect(health!['result']).toMatchObject({ status: 'ok' });
+  });
+
   describe('control', () => {
     it('dropConnections() closes every connection and keeps listening', async () => {
       const daemon = await start();

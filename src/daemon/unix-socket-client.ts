@@ -184,6 +184,7 @@ export class UnixSocketDaemonClient implements DaemonClient {
   private pooled = 0;
   private nextId = 1;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   /**
    * @param socketPath The daemon's socket. Default `/tmp/marianne.sock`.
@@ -364,21 +365,23 @@ export class UnixSocketDaemonClient implements DaemonClient {
    * await client.close();
    * ```
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return (this.closing ??= this.closeAll());
+  }
+
+  private async closeAll(): Promise<void> {
     const sockets = [...this.connections].map((connection) => connection.closed);
-    if (!this.closed) {
-      this.closed = true;
-      const error = new DaemonClientClosedError();
-      for (const call of [...this.pending]) call.fail(error);
-      for (const connection of [...this.connections]) {
-        const { handler } = connection;
-        connection.destroy();
-        if (this.streams.has(connection)) handler.close(error);
-      }
-      this.connections.clear();
-      this.idle.length = 0;
-      this.pooled = 0;
+    this.closed = true;
+    const error = new DaemonClientClosedError();
+    for (const call of [...this.pending]) call.fail(error);
+    for (const connection of [...this.connections]) {
+      const { handler } = connection;
+      connection.destroy();
+      if (this.streams.has(connection)) handler.close(error);
     }
+    this.connections.clear();
+    this.idle.length = 0;
+    this.pooled = 0;
     await Promise.all(sockets);
   }
 
@@ -423,9 +426,13 @@ export class UnixSocketDaemonClient implements DaemonClient {
     return grant;
   }
 
-  /** Returns a healthy connection to the next waiting call, or to the idle stack. */
+  /**
+   * Returns a healthy connection to the next waiting call, or to the idle
+   * stack. One holding part of an unfinished line is discarded: the next
+   * call's answer would be glued onto it.
+   */
   private release(connection: JsonRpcConnection): void {
-    if (!connection.isOpen || this.closed) return this.discard(connection);
+    if (!connection.isOpen || connection.bufferedBytes > 0 || this.closed) return this.discard(connection);
     const next = this.waiters.shift();
     if (next !== undefined) return next({ connection, reused: true });
     const entry: IdleConnection = { connection, since: performance.now() };

@@ -161,7 +161,7 @@ export function serveSse(
     if (held > 0 && held + frameBytes > maxBufferedBytes) {
       res.destroy();
       subscription.unsubscribe();
-      onSlowClient?.({ bufferedBytes: held, frameBytes, maxBufferedBytes });
+      notify(onSlowClient, { bufferedBytes: held, frameBytes, maxBufferedBytes });
       return;
     }
     res.write(frame);
@@ -171,14 +171,23 @@ export function serveSse(
     defer(() => source(resume.lastEventId)).subscribe({
       next: (message) => write(encodeSseFrame(message)),
       error: (error: unknown) => {
-        onError?.(error);
         write(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) }));
         subscription.unsubscribe();
+        notify(onError, error);
       },
       complete: () => subscription.unsubscribe(),
     }),
   );
   return subscription;
+}
+
+/** Calls a user hook after the response is settled; a hook that throws cannot break the stream. */
+function notify<T>(hook: ((value: T) => void) | undefined, value: T): void {
+  try {
+    hook?.(value);
+  } catch {
+    // The response is already settled; nothing sensible is left to do with the hook's error.
+  }
 }
 
 /**

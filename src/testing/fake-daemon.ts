@@ -3,6 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { describeError } from '../errors.js';
 import { parseOptions } from '../options.js';
 import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
@@ -366,8 +367,13 @@ export class FakeDaemon {
     this.stats.requests++;
     const reply = this.reply(connection, id);
     const custom = this.handlers.get(method);
-    if (custom !== undefined) custom(params, reply);
-    else if (method === STREAM_METHOD) this.openStream(connection);
+    if (custom !== undefined) {
+      try {
+        custom(params, reply);
+      } catch (error) {
+        reply.error(JsonRpcErrorCode.InternalError, `handler of ${method} threw: ${describeError(error)}`);
+      }
+    } else if (method === STREAM_METHOD) this.openStream(connection);
     else if (method === 'daemon.observer_events') this.observerEvents(params, reply);
     else if (method === 'daemon.health') reply.result(this.health());
     else reply.error(JsonRpcErrorCode.MethodNotFound, `Method not found: ${method}`);
