@@ -58,6 +58,18 @@ export class InvalidArgumentError extends DaemonEventBridgeError {
 }
 
 /**
+ * The message of any thrown value, for a person (no error name).
+ *
+ * @example
+ * ```ts
+ * process.stderr.write(`daemon-event-bridge: ${errorMessage(error)}\n`);
+ * ```
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
  * A one-line description of any thrown value, for logs.
  *
  * @example

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_SOCKET_PATH } from '../daemon/unix-socket-client.js';
-import { DaemonEventBridgeError } from '../errors.js';
+import { DaemonEventBridgeError, errorMessage } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
 /**
@@ -218,7 +218,7 @@ function parseFlags(command: 'serve' | 'demo', args: string[]): Record<string, u
 
 /** `node:util` errors are multi-line and mention internals; keep one plain line. */
 function describeParseError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const unknownFlag = /Unknown option '([^']+)'/.exec(message);
   if (unknownFlag) return `unknown option ${unknownFlag[1]}`;
   const ambiguous = /Option '(--[\w-]+)' argument is ambiguous/.exec(message);

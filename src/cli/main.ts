@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describeError } from '../errors.js';
+import { describeError, errorMessage } from '../errors.js';
 import { parseCli, usage, UsageError, type CliCommand } from './args.js';
 import type { RunningCommand } from './command.js';
 import { runDemo } from './demo.js';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
         ? await runServe(command.options, logger)
         : await runDemo(command.options, logger, (line) => process.stdout.write(`${line}\n`));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     logger.error('failed to start', { error: message });
     process.stderr.write(`${PROGRAM}: ${message}\n`);
     process.exit(1);
@@ -124,6 +124,6 @@ function packageVersion(): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${PROGRAM}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${PROGRAM}: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
+import { callbackOption, integerOption } from '../options.js';
 import { serveSseOptionsSchema } from '../sse/serve-sse.js';
 
 /**
@@ -45,39 +46,23 @@ const basePathError = 'expected "" or a path starting with "/" and not ending wi
  * gatewayOptionsSchema.parse({}).maxClients; // 1000
  * ```
  */
-export const gatewayOptionsSchema = z
-  .strictObject({
-    basePath: z
-      .string({ error: basePathError })
-      .regex(/^(\/[^/?#\s]+)*$/, { error: basePathError })
-      .default(''),
-    authorize: z
-      .custom<GatewayOptions['authorize']>((value) => typeof value === 'function', {
-        error: 'expected a function',
-      })
-      .optional(),
-    maxClients: z
-      .number({ error: 'expected a positive integer' })
-      .int({ error: 'expected a positive integer' })
-      .min(1, { error: 'expected a positive integer' })
-      .default(1_000),
-    corsOrigins: z
-      .array(z.string().min(1, { error: 'expected non-empty origins' }), {
-        error: 'expected an array of origins',
-      })
-      .readonly()
-      .default([]),
-    retryMs: serveSseOptionsSchema.shape.retryMs,
-    maxBufferedBytes: serveSseOptionsSchema.shape.maxBufferedBytes,
-    logger: loggerSchema.optional(),
-  })
-  .default({
-    basePath: '',
-    maxClients: 1_000,
-    corsOrigins: [],
-    retryMs: 3_000,
-    maxBufferedBytes: 1024 * 1024,
-  });
+export const gatewayOptionsSchema = z.strictObject({
+  basePath: z
+    .string({ error: basePathError })
+    .regex(/^(\/[^/?#\s]+)*$/, { error: basePathError })
+    .default(''),
+  authorize: callbackOption<GatewayOptions['authorize']>(),
+  maxClients: integerOption(1, Number.MAX_SAFE_INTEGER).default(1_000),
+  corsOrigins: z
+    .array(z.string().min(1, { error: 'expected non-empty origins' }), {
+      error: 'expected an array of origins',
+    })
+    .readonly()
+    .default([]),
+  retryMs: serveSseOptionsSchema.shape.retryMs,
+  maxBufferedBytes: serveSseOptionsSchema.shape.maxBufferedBytes,
+  logger: loggerSchema.optional(),
+});
 
 /** {@link GatewayOptions} with defaults applied. */
 export type ResolvedGatewayOptions = z.output<typeof gatewayOptionsSchema>;

@@ -91,7 +91,7 @@ const ALLOW = 'GET, HEAD, OPTIONS';
 export function createGateway(bridge: DaemonEventBridge, options?: GatewayOptions): Gateway {
   const { basePath, authorize, maxClients, corsOrigins, retryMs, maxBufferedBytes, logger } = parseOptions(
     gatewayOptionsSchema,
-    options,
+    options ?? {},
     'gateway',
   );
   const log = logger ?? silentLogger;

@@ -25,7 +25,8 @@ function unnamedEvent(message: SseMessage): SseMessage {
   if (message.id === undefined) return message;
   let copy = unnamed.get(message);
   if (copy === undefined) {
-    copy = Object.freeze({ event: '', data: message.data, id: message.id });
+    const { data, id, retry } = message;
+    copy = Object.freeze(retry === undefined ? { event: '', data, id } : { event: '', data, id, retry });
     unnamed.set(message, copy);
   }
   return copy;

@@ -12,6 +12,8 @@
  */
 import { parseArgs } from 'node:util';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../daemon/unix-socket-client.js';
+import { errorMessage } from '../errors.js';
 import { isJsonObject } from '../json.js';
 import { startFakeDaemon, type FakeDaemon } from './fake-daemon.js';
 
@@ -47,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
   const daemon = await startFakeDaemon(values.socket === undefined ? {} : { socketPath: values.socket });
   process.stdout.write(`${daemon.socketPath}\n`);
 
-  const splitter = new NdjsonSplitter(16 * 1024 * 1024);
+  const splitter = new NdjsonSplitter(DEFAULT_MAX_MESSAGE_BYTES);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -70,6 +72,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`fake-daemon: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.stderr.write(`fake-daemon: ${errorMessage(error)}\n${USAGE}`);
   process.exitCode = 1;
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describeError } from '../errors.js';
-import { parseOptions } from '../options.js';
+import { integerOption, parseOptions } from '../options.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../daemon/unix-socket-client.js';
 import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
 import { isJsonObject, type JsonObject } from '../json.js';
@@ -110,12 +111,11 @@ interface Waiter {
 }
 
 const STREAM_METHOD = 'daemon.monitor.stream';
-const count = (max: number) => z.number().int().min(1).max(max);
 const fakeDaemonOptionsSchema = z.strictObject({
   socketPath: z.string().min(1).optional(),
-  historyLimit: count(10_000_000).default(1_000),
-  streamQueueSize: count(10_000_000).default(100),
-  maxMessageBytes: count(2 ** 30).default(16 * 1024 * 1024),
+  historyLimit: integerOption(1, 10_000_000).default(1_000),
+  streamQueueSize: integerOption(1, 10_000_000).default(100),
+  maxMessageBytes: integerOption(1, 2 ** 30).default(DEFAULT_MAX_MESSAGE_BYTES),
 });
 const observerParamsSchema = z.looseObject({
   job_id: z.string().min(1),
