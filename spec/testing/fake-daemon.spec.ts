@@ -313,6 +313,16 @@ describe('startFakeDaemon', () => {
       await expect(daemon.waitFor((counters) => counters.openStreams === 1, 20)).rejects.toThrow(/20 ms/);
     });
 
+    it('stop() during a restart wins: the restart settles and the daemon stays down', async () => {
+      const daemon = await start();
+      const restarting = daemon.restart({ downMs: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await daemon.stop();
+      await restarting;
+      expect(existsSync(daemon.socketPath)).toBe(false);
+      await expect(daemon.waitFor(() => false)).rejects.toThrow('stopped');
+    });
+
     it('stop() releases waiters, and a stopped daemon cannot restart', async () => {
       const daemon = await start();
       const waiting = daemon.waitFor((counters) => counters.openStreams === 1);

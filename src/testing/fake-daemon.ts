@@ -250,6 +250,8 @@ export class FakeDaemon {
     if (this.state !== 'restarting') return;
     this.currentServer = this.createServer();
     await this.listen();
+    // stop() may have run while the socket was coming back: it wins.
+    if (this.state !== 'restarting') return this.closeServer();
     this.state = 'up';
   }
 
@@ -268,6 +270,7 @@ export class FakeDaemon {
    */
   waitFor(predicate: (counters: FakeDaemonCounters) => boolean, timeoutMs = 5_000): Promise<void> {
     if (predicate(this.counters)) return Promise.resolve();
+    if (this.state === 'stopped') return Promise.reject(new Error('the fake daemon stopped'));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         predicate,
@@ -297,8 +300,11 @@ export class FakeDaemon {
     const server = this.currentServer;
     return new Promise<void>((resolve, reject) => {
       server.once('error', reject);
+      // Closed before it was listening (a stop() during a restart): nothing to wait for.
+      server.once('close', resolve);
       server.listen(this.socketPath, () => {
         server.off('error', reject);
+        server.off('close', resolve);
         chmodSync(this.socketPath, 0o600);
         resolve();
       });
