@@ -177,15 +177,15 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
         );
       }
       case 'jobEvents': {
-        const jobId = jobIdParamSchema.safeParse(route.jobIdSegment);
-        if (!jobId.success) return fail(400, jobId.error.issues[0]?.message ?? 'invalid jobId');
+        const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
+        if (!jobId.success) return fail(400, jobId.error);
         const query = parseQuery(jobEventsQuerySchema, url.searchParams);
         if (!query.success) return fail(400, query.error);
         return stream((lastEventId) => bridge.jobEvents(jobId.data, { lastEventId }), query.data.unnamed);
       }
       case 'observer': {
-        const jobId = jobIdParamSchema.safeParse(route.jobIdSegment);
-        if (!jobId.success) return fail(400, jobId.error.issues[0]?.message ?? 'invalid jobId');
+        const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
+        if (!jobId.success) return fail(400, jobId.error);
         const query = parseQuery(observerQuerySchema, url.searchParams);
         if (!query.success) return fail(400, query.error);
         const events = await firstValueFrom(bridge.observerEvents(jobId.data, query.data.limit));

@@ -79,8 +79,28 @@ export const jobEventsQuerySchema = z.object({ unnamed: unnamedParamSchema });
 /** Query of `/api/jobs/:jobId/observer`: `limit` 1..200, default 20. */
 export const observerQuerySchema = z.object({ limit: limitParamSchema(20) });
 
+/** A parsed request parameter, or the message of its first problem. */
+export type Parsed<T> = { success: true; data: T } | { success: false; error: string };
+
 /**
- * Reads a gateway query with one of the schemas above; `?limit=` repeated
+ * Parses one request value with a zod schema; on failure returns the first
+ * issue's message (the schemas here carry messages fit for a 400 answer).
+ *
+ * @example
+ * ```ts
+ * const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
+ * if (!jobId.success) return sendJson(res, 400, { error: jobId.error });
+ * ```
+ */
+export function parseParam<S extends z.ZodType>(schema: S, value: unknown): Parsed<z.output<S>> {
+  const result = schema.safeParse(value);
+  return result.success
+    ? { success: true, data: result.data }
+    : { success: false, error: result.error.issues[0]?.message ?? 'invalid request' };
+}
+
+/**
+ * Reads a gateway query with one of the schemas above; a repeated parameter
  * counts its first value. Returns the parsed query or the first error message.
  *
  * @example
@@ -89,14 +109,8 @@ export const observerQuerySchema = z.object({ limit: limitParamSchema(20) });
  * if (!query.success) return sendJson(res, 400, { error: query.error });
  * ```
  */
-export function parseQuery<S extends z.ZodType>(
-  schema: S,
-  params: URLSearchParams,
-): { success: true; data: z.output<S> } | { success: false; error: string } {
+export function parseQuery<S extends z.ZodType>(schema: S, params: URLSearchParams): Parsed<z.output<S>> {
   const query: Record<string, string> = {};
   for (const [name, value] of params) query[name] ??= value; // the first of repeated parameters wins
-  const result = schema.safeParse(query);
-  return result.success
-    ? { success: true, data: result.data }
-    : { success: false, error: result.error.issues[0]?.message ?? 'invalid query' };
+  return parseParam(schema, query);
 }
