@@ -13,6 +13,7 @@ import {
   jobEventsQuerySchema,
   jobIdParamSchema,
   observerQuerySchema,
+  parseParam,
   parseQuery,
   streamQuerySchema,
 } from './params.js';
