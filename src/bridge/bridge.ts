@@ -38,6 +38,11 @@ import { ReplayRing } from './replay-ring.js';
  * - `connected`: the stream is open (the client said so, or an event arrived);
  * - `reconnecting`: the stream failed or ended; waiting for, or making, the next attempt;
  * - `stopped`: `stop()` was called.
+ *
+ * @example
+ * ```ts
+ * bridge.state$.subscribe((state: BridgeState) => badge.textContent = state);
+ * ```
  */
 export type BridgeState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 
@@ -66,7 +71,14 @@ export interface BridgeStats {
   readonly lastEventId: string | undefined;
 }
 
-/** Options of {@link DaemonEventBridge.jobEvents} and {@link DaemonEventBridge.allEvents}. */
+/**
+ * Options of {@link DaemonEventBridge.jobEvents} and {@link DaemonEventBridge.allEvents}.
+ *
+ * @example
+ * ```ts
+ * bridge.jobEvents('nightly', { lastEventId: req.headers['last-event-id'] });
+ * ```
+ */
 export interface ResumeOptions {
   /** Resume after this event id (a browser's `Last-Event-ID`). */
   readonly lastEventId?: string | undefined;

@@ -1,18 +1,36 @@
 import type { SchedulerLike } from 'rxjs';
 import type { SseMessage } from '../sse/sse-message.js';
 
-/** The message every consumer gets when the bridge stops, just before it completes. */
+/**
+ * The message every consumer gets when the bridge stops, just before it completes.
+ *
+ * @example
+ * ```ts
+ * if (message === BRIDGE_STOPPED) console.log('the bridge stopped');
+ * ```
+ */
 export const BRIDGE_STOPPED: SseMessage = Object.freeze({ event: 'bridge_stopped', data: '{}' });
 
-/** A `heartbeat` message stamped with the scheduler's clock, in Unix seconds. */
+/**
+ * A `heartbeat` message stamped with the scheduler's clock, in Unix seconds.
+ */
 export function heartbeatMessage(scheduler: SchedulerLike): SseMessage {
   return { event: 'heartbeat', data: JSON.stringify({ timestamp: scheduler.now() / 1000 }) };
 }
 
-/** Why a `lastEventId` could not be resumed. */
+/**
+ * Why a `lastEventId` could not be resumed.
+ *
+ * @example
+ * ```ts
+ * const { reason } = JSON.parse(message.data) as { reason: StreamResetReason };
+ * ```
+ */
 export type StreamResetReason = 'unknown_id' | 'expired';
 
-/** The `stream_reset` message sent instead of a replay that cannot be exact. */
+/**
+ * The `stream_reset` message sent instead of a replay that cannot be exact.
+ */
 export function streamResetMessage(reason: StreamResetReason, lastEventId: string): SseMessage {
   const message =
     reason === 'expired'

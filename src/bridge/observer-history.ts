@@ -6,6 +6,12 @@ import { isJsonObject, type JsonObject } from '../json.js';
  * Reads a `daemon.observer_events` result: a list is taken as is, an object
  * yields its `events` list, anything else yields `[]`. Items that are not JSON
  * objects are dropped and reported through `onInvalid`.
+ *
+ * @example
+ * ```ts
+ * readObserverEvents({ events: [{ job_id: 'j' }] }); // [{ job_id: 'j' }]
+ * readObserverEvents('nonsense');                 // []
+ * ```
  */
 export function readObserverEvents(
   result: unknown,

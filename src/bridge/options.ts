@@ -18,7 +18,14 @@ const methodName = z
   .string({ error: 'expected a non-empty string' })
   .min(1, { error: 'expected a non-empty string' });
 
-/** The zod schema that guards {@link BridgeOptions}; defaults are applied here. */
+/**
+ * The zod schema that guards {@link BridgeOptions}; defaults are applied here.
+ *
+ * @example
+ * ```ts
+ * bridgeOptionsSchema.parse({}).heartbeatMs; // 30000
+ * ```
+ */
 export const bridgeOptionsSchema = z
   .strictObject({
     heartbeatMs: integer(1, MAX_TIMER_MS).default(30_000),
@@ -91,7 +98,9 @@ export interface BridgeOptions {
   instanceId?: string;
 }
 
-/** {@link BridgeOptions} with defaults applied. */
+/**
+ * {@link BridgeOptions} with defaults applied.
+ */
 export type ResolvedBridgeOptions = z.output<typeof bridgeOptionsSchema>;
 
 /**

@@ -1,6 +1,8 @@
 import { concat, retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 
-/** Raised internally when the daemon ends its stream, so that an end and an error share one backoff. */
+/**
+ * Raised internally when the daemon ends its stream, so that an end and an error share one backoff.
+ */
 export class DaemonStreamEndedError extends Error {
   override readonly name = 'DaemonStreamEndedError';
   readonly code = 'ERR_DAEMON_STREAM_ENDED';
@@ -10,7 +12,14 @@ export class DaemonStreamEndedError extends Error {
   }
 }
 
-/** The backoff of {@link reconnect}. */
+/**
+ * The backoff of {@link reconnect}.
+ *
+ * @example
+ * ```ts
+ * const config: ReconnectConfig = { initialDelayMs: 1_000, maxDelayMs: 30_000, scheduler: asyncScheduler };
+ * ```
+ */
 export interface ReconnectConfig {
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;

@@ -4,6 +4,12 @@ import { z } from 'zod';
  * The zod schema of one event of the daemon's bus (the conductor's
  * ObserverEvent). Field types are checked where a field is present; `job_id`
  * may be absent or `null` for daemon-wide events; unknown fields are kept.
+ *
+ * @example
+ * ```ts
+ * const result = daemonEventSchema.safeParse(params);
+ * if (!result.success) skipped++;
+ * ```
  */
 export const daemonEventSchema = z.looseObject({
   job_id: z.string().nullish(),

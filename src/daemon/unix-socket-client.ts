@@ -143,7 +143,9 @@ const ignore = (): void => {};
  *   first; idle ones older than `idleTimeoutMs` are closed; calls beyond the
  *   pool wait their turn; each call times out after `timeoutMs`; a call whose
  *   pooled connection turns out to be closed by the daemon is retried once on
- *   a new connection.
+ *   a new connection. (The daemon may have run the request before it closed;
+ *   the daemon's read methods are safe to repeat, but do not rely on this
+ *   retry for a method that must not run twice.)
  * - `stream()` is cold: each subscription opens its own connection, sends
  *   one request, emits each notification's `params`, completes on the final
  *   result or when the daemon closes the socket, errors on an error response

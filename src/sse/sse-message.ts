@@ -19,7 +19,14 @@ export interface SseMessage {
   readonly retry?: number;
 }
 
-/** The fallback event name for a daemon event that names none. */
+/**
+ * The fallback event name for a daemon event that names none.
+ *
+ * @example
+ * ```ts
+ * toSseMessage({ job_id: 'j' }).event === DAEMON_EVENT; // true
+ * ```
+ */
 export const DAEMON_EVENT = 'daemon_event';
 
 /**
