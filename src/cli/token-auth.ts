@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { queryParameter } from '../http/query-parameter.js';
 
 /**
  * An `authorize(req)` hook that accepts a request carrying the secret as
@@ -31,10 +32,7 @@ export function presentedToken(req: IncomingMessage): string | undefined {
     const bearer = /^Bearer +(\S+) *$/i.exec(header);
     if (bearer) return bearer[1];
   }
-  const url = req.url ?? '';
-  const query = url.indexOf('?');
-  if (query === -1) return undefined;
-  return new URLSearchParams(url.slice(query + 1)).get('token') ?? undefined;
+  return queryParameter(req.url, 'token');
 }
 
 function digest(text: string): Buffer {

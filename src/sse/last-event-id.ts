@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
+import { queryParameter } from '../http/query-parameter.js';
 
 /**
  * The longest `Last-Event-ID` (header or query parameter) accepted, in
@@ -51,10 +52,4 @@ export function readLastEventId(req: IncomingMessage): LastEventIdResult {
   return result.success
     ? { ok: true, lastEventId: result.data }
     : { ok: false, error: result.error.issues[0]?.message ?? 'invalid Last-Event-ID' };
-}
-
-function queryParameter(url: string | undefined, name: string): string | undefined {
-  const query = url?.indexOf('?') ?? -1;
-  if (url === undefined || query === -1) return undefined;
-  return new URLSearchParams(url.slice(query + 1)).get(name) ?? undefined;
 }
