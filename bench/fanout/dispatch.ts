@@ -1,0 +1,114 @@
+/**
+ * In-process dispatch: events through the bridge to consumers that are plain
+ * subscriptions (no HTTP), against the bare router with plain callbacks.
+ */
+import { performance } from 'node:perf_hooks';
+import { filter, share, Subject } from 'rxjs';
+import { DaemonEventBridge } from '../../src/bridge/bridge';
+import { EventRouter } from '../../src/bridge/event-router';
+import type { DaemonClient } from '../../src/daemon/daemon-client';
+import type { JsonObject } from '../../src/json';
+import { toSseMessage, type SseMessage } from '../../src/sse/sse-message';
+import { benchEvent } from './scenarios';
+
+export interface DispatchSize {
+  readonly events: number;
+  /** Jobs, one consumer each. */
+  readonly jobs: number;
+  readonly globalConsumers: number;
+}
+
+export interface Dispatch {
+  readonly eventsPerSecond: number;
+  readonly expectedDeliveries: number;
+  readonly deliveries: number;
+}
+
+const events = (size: DispatchSize, count = size.events) =>
+  Array.from({ length: count }, (_, i) => benchEvent(i, size.jobs, 1764000000000.5));
+
+function measure(size: DispatchSize, count: number, publish: (i: number) => void, delivered: () => number) {
+  for (let i = 0; i < Math.min(count, 2_000); i++) publish(i); // warm up
+  const before = delivered();
+  const start = performance.now();
+  for (let i = 0; i < count; i++) publish(i);
+  const seconds = (performance.now() - start) / 1e3;
+  return {
+    eventsPerSecond: Math.round(count / seconds),
+    expectedDeliveries: count * (1 + size.globalConsumers),
+    deliveries: delivered() - before,
+  };
+}
+
+/** The floor: the bridge's router with plain callbacks, messages made beforehand. */
+export function routerFloor(size: DispatchSize): Dispatch {
+  const router = new EventRouter<{ seq: number; jobId: string | undefined; message: SseMessage }>();
+  let delivered = 0;
+  const deliver = () => void delivered++;
+  for (let job = 0; job < size.jobs; job++) router.add(`job-${job}`, deliver, 0);
+  for (let i = 0; i < size.globalConsumers; i++) router.add(undefined, deliver, 0);
+  const routed = events(size).map((raw, i) => ({
+    seq: i + 1,
+    jobId: raw['job_id'] as string,
+    message: toSseMessage(raw, `b-${i + 1}`),
+  }));
+  return measure(
+    size,
+    size.events,
+    (i) => router.dispatch(routed[i]!),
+    () => delivered,
+  );
+}
+
+/** The bridge: validation, numbering, replay ring and routing to real consumer Observables. */
+export function bridgeDispatch(size: DispatchSize): Dispatch {
+  const feed = new Subject<JsonObject>();
+  const client: DaemonClient = { stream: () => feed, call: () => Promise.resolve([]) };
+  const bridge = new DaemonEventBridge(client, { replaySize: 1_000 });
+  bridge.start();
+  let delivered = 0;
+  const deliver = () => void delivered++;
+  const subscriptions = [];
+  for (let job = 0; job < size.jobs; job++)
+    subscriptions.push(bridge.jobEvents(`job-${job}`).subscribe(deliver));
+  for (let i = 0; i < size.globalConsumers; i++) subscriptions.push(bridge.allEvents(0).subscribe(deliver));
+  const raw = events(size);
+  try {
+    return measure(
+      size,
+      size.events,
+      (i) => feed.next(raw[i]!),
+      () => delivered,
+    );
+  } finally {
+    subscriptions.forEach((s) => s.unsubscribe());
+    bridge.stop();
+  }
+}
+
+/** The naive pattern: a `filter` per consumer on one shared stream (on a tenth of the events: it is slow). */
+export function naiveDispatch(size: DispatchSize): Dispatch {
+  const feed = new Subject<JsonObject>();
+  const shared$ = feed.pipe(share());
+  let delivered = 0;
+  const subscriptions = [];
+  const consume = (jobId: string | undefined) =>
+    shared$.pipe(filter((event) => jobId === undefined || event['job_id'] === jobId)).subscribe((event) => {
+      toSseMessage(event);
+      delivered++;
+    });
+  for (let job = 0; job < size.jobs; job++) subscriptions.push(consume(`job-${job}`));
+  for (let i = 0; i < size.globalConsumers; i++) subscriptions.push(consume(undefined));
+  const count = Math.max(1, Math.floor(size.events / 10));
+  const raw = events(size, count);
+  try {
+    return measure(
+      size,
+      count,
+      (i) => feed.next(raw[i]!),
+      () => delivered,
+    );
+  } finally {
+    subscriptions.forEach((s) => s.unsubscribe());
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The fan-out measurements: one function per figure, each run against one
+ * {@link SystemSpec} with the clients in the {@link ClientProcess}.
+ */
+import { performance } from 'node:perf_hooks';
+import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
+import type { JsonObject } from '../../src/json';
+import type { ClientProcess, ClientReport } from './clients';
+import type { RunningSystem, SystemSpec } from './systems';
+
+/** A topology: how many clients on how many jobs, and how many on every event. */
+export interface Topology {
+  readonly jobClients: number;
+  readonly jobs: number;
+  readonly globalClients: number;
+}
+
+/** Events published per event-loop turn (a daemon socket read holds about as many). */
+export const EVENTS_PER_TURN = 250;
+/** Above this many bytes queued across responses the publisher waits for the clients. */
+const MAX_QUEUED = 64 * 1024 * 1024;
+
+/** A benchmark event of job `job-(i % jobs)`; `stamp` is the number the clients find after `"bench":`. */
+export function benchEvent(i: number, jobs: number, stamp: number): JsonObject {
+  return {
+    job_id: `job-${i % jobs}`,
+    sheet_num: i % 9,
+    event: 'sheet.completed',
+    data: { bench: stamp, success: true, cost_usd: 0.04, duration_seconds: 12.5 },
+    timestamp: 1764000000 + i,
+  };
+}
+
+/** The path of every client, and how many frames each gets from `events` events of job `i % jobs`. */
+export function plan(system: RunningSystem, topology: Topology, events: number) {
+  const { jobClients, jobs, globalClients } = topology;
+  const paths: string[] = [];
+  const expect: number[] = [];
+  for (let i = 0; i < jobClients; i++) {
+    const job = i % jobs;
+    paths.push(system.path(`job-${job}`));
+    expect.push(Math.floor(events / jobs) + (job < events % jobs ? 1 : 0));
+  }
+  for (let i = 0; i < globalClients; i++) {
+    paths.push(system.path(undefined));
+    expect.push(events);
+  }
+  return { paths, expect, frames: expect.reduce((sum, n) => sum + n, 0) };
+}
+
+async function connectAll(
+  system: RunningSystem,
+  clients: ClientProcess,
+  paths: string[],
+  expect: number[],
+  latency = false,
+) {
+  await clients.open(system.port, paths, expect, latency);
+  for (let waited = 0; system.connected() < paths.length; waited += 5) {
+    if (waited > 30_000) throw new Error(`only ${system.connected()} of ${paths.length} clients registered`);
+    await sleep(5);
+  }
+}
+
+/** The frames each client got, checked against what it should have got (nothing lost, nothing extra). */
+export interface Delivery {
+  readonly expectedFrames: number;
+  readonly receivedFrames: number;
+  readonly clientsShort: number;
+  readonly clientErrors: number;
+}
+
+function delivery(expect: number[], report: ClientReport): Delivery {
+  let received = 0;
+  let short = 0;
+  expect.forEach((n, i) => {
+    received += report.counts[i] ?? 0;
+    if ((report.counts[i] ?? 0) !== n) short++;
+  });
+  return {
+    expectedFrames: expect.reduce((sum, n) => sum + n, 0),
+    receivedFrames: received,
+    clientsShort: short,
+    clientErrors: report.errors,
+  };
+}
+
+async function withSystem<T>(
+  spec: SystemSpec,
+  clients: ClientProcess,
+  run: (s: RunningSystem) => Promise<T>,
+) {
+  const system = await spec.start();
+  try {
+    return await run(system);
+  } finally {
+    await clients.closeClients();
+    await system.close();
+  }
+}
+
+export interface Throughput extends Delivery {
+  /** Frames delivered per second of server CPU (user + system). */
+  readonly framesPerCpuSecond: number;
+  readonly cpuSeconds: number;
+  readonly wallSeconds: number;
+}
+
+/** Frames per server-CPU-second: `events` events fanned out over `topology`. */
+export function throughput(spec: SystemSpec, clients: ClientProcess, topology: Topology, events: number) {
+  return withSystem(spec, clients, async (system): Promise<Throughput> => {
+    const { paths, expect, frames } = plan(system, topology, events);
+    await connectAll(system, clients, paths, expect);
+    const done = clients.done();
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < events; i++) {
+      system.publish(benchEvent(i, topology.jobs, 1764000000000.5));
+      if (i % EVENTS_PER_TURN === EVENTS_PER_TURN - 1) {
+        await turn();
+        while (system.buffered() > MAX_QUEUED) await sleep(1);
+      }
+    }
+    await done;
+    const used = process.cpuUsage(cpu);
+    const wallSeconds = (performance.now() - start) / 1e3;
+    await sleep(50); // anything extra would arrive now
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    return {
+      ...delivery(expect, await clients.report()),
+      framesPerCpuSecond: Math.round(frames / cpuSeconds),
+      cpuSeconds,
+      wallSeconds,
+    };
+  });
+}
+
+export interface Latency extends Delivery {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly samples: number;
+}
+
+/** Publish → client read delay at a steady `rate` events/s for `seconds`, over `topology`. */
+export function latency(
+  spec: SystemSpec,
+  clients: ClientProcess,
+  topology: Topology,
+  rate: number,
+  seconds: number,
+) {
+  return withSystem(spec, clients, async (system): Promise<Latency> => {
+    const events = Math.round(rate * seconds);
+    const { paths, expect } = plan(system, topology, events);
+    await connectAll(system, clients, paths, expect, true);
+    const done = clients.done();
+    const start = performance.now();
+    let published = 0;
+    while (published < events) {
+      const due = Math.min(events, Math.floor(((performance.now() - start) / 1e3) * rate));
+      for (; published < due; published++) {
+        system.publish(benchEvent(published, topology.jobs, performance.timeOrigin + performance.now()));
+      }
+      await sleep(1);
+    }
+    await done;
+    await sleep(50);
+    const report = await clients.report();
+    const summary = report.latency ?? { p50: NaN, p99: NaN, max: NaN, samples: 0 };
+    return { ...delivery(expect, report), ...summary };
+  });
+}
+
+export interface IdleMemory {
+  readonly clients: number;
+  /** JS heap + external memory per client, after gc. */
+  readonly heapBytesPerClient: number;
+  /** Resident set growth per client (includes allocator slack; noisier). */
+  readonly rssBytesPerClient: number;
+}
+
+function gcAll(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
+  gc();
+  gc();
+}
+
+const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
+
+/** Server memory held per idle connected SSE client, `count` clients on `count / 10` jobs. */
+export function idleMemory(spec: SystemSpec, clients: ClientProcess, count: number) {
+  return withSystem(spec, clients, async (system): Promise<IdleMemory> => {
+    const topology = { jobClients: count, jobs: Math.max(1, Math.floor(count / 10)), globalClients: 0 };
+    const { paths, expect } = plan(system, topology, 0);
+    await sleep(50);
+    gcAll();
+    const before = process.memoryUsage();
+    await connectAll(system, clients, paths, expect);
+    await sleep(300);
+    gcAll();
+    const after = process.memoryUsage();
+    if (system.connected() !== count) throw new Error(`${spec.key}: clients left during the memory run`);
+    return {
+      clients: count,
+      heapBytesPerClient: Math.round((heapOf(after) - heapOf(before)) / count),
+      rssBytesPerClient: Math.round((after.rss - before.rss) / count),
+    };
+  });
+}
