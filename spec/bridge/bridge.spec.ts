@@ -5,7 +5,8 @@ import { BRIDGE_STOPPED } from '../../src/bridge/control-messages';
 import { InvalidArgumentError } from '../../src/errors';
 import type { BridgeLogger, BridgeOptions } from '../../src/bridge/options';
 import type { JsonObject } from '../../src/json';
-import { toSseMessage, type SseMessage } from '../../src/sse/sse-message';
+import type { SseMessage } from '../../src/sse/message';
+import { toSseMessage } from '../../src/bridge/to-sse-message';
 import { MemoryDaemonClient } from '../support/memory-daemon-client';
 
 const a = { job_id: 'alpha', sheet_num: 1, event: 'sheet.started', data: { attempt: 1 }, timestamp: 1 };

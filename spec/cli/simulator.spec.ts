@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { conductorWorkload, DEMO_JOBS, startSimulator, type SimulatedJob } from '../../src/cli/simulator';
 import { daemonEventSchema } from '../../src/daemon/daemon-event';
 import type { JsonObject } from '../../src/json';
-import { toSseMessage } from '../../src/sse/sse-message';
+import { toSseMessage } from '../../src/bridge/to-sse-message';
 
 function createScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

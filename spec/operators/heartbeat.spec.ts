@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { heartbeat } from '../../src/bridge/heartbeat';
+import { heartbeat } from '../../src/operators/heartbeat';
 
 describe('heartbeat', () => {
   let testScheduler: TestScheduler;

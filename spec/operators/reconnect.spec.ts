@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { DaemonStreamEndedError, reconnect } from '../../src/bridge/reconnect';
+import { reconnect, SourceEndedError } from '../../src/operators/reconnect';
 
 describe('reconnect', () => {
   let testScheduler: TestScheduler;
@@ -24,7 +24,7 @@ describe('reconnect', () => {
       expectObservable(result, '^--------!').toBe('a--a--a--');
       expectSubscriptions(source.subscriptions).toBe(['^!', '---^!', '------^!']);
       testScheduler.flush();
-      expect(retries[0]).toEqual(['DaemonStreamEndedError', 2, 1]);
+      expect(retries[0]).toEqual(['SourceEndedError', 2, 1]);
     });
   });
 
@@ -47,7 +47,7 @@ describe('reconnect', () => {
   });
 
   it('names the end of a stream with a typed error', () => {
-    const error = new DaemonStreamEndedError();
-    expect(error).toMatchObject({ name: 'DaemonStreamEndedError', code: 'ERR_DAEMON_STREAM_ENDED' });
+    const error = new SourceEndedError();
+    expect(error).toMatchObject({ name: 'SourceEndedError', code: 'ERR_SOURCE_ENDED' });
   });
 });

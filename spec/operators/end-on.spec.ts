@@ -1,6 +1,6 @@
 import { of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { endOn } from '../../src/bridge/end-on';
+import { endOn } from '../../src/operators/end-on';
 
 describe('endOn', () => {
   let testScheduler: TestScheduler;

@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
-import { toMessageEvent } from '../../src/sse/to-message-event';
-import type { SseMessage } from '../../src/sse/sse-message';
+import { toMessageEvent } from '../../src/operators/to-message-event';
+import type { SseMessage } from '../../src/sse/message';
 
 describe('toMessageEvent', () => {
   let testScheduler: TestScheduler;
