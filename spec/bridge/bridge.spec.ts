@@ -1,5 +1,6 @@
+import { createTestScheduler } from '../support/marbles';
 import { firstValueFrom, map, Observable, of, Subject, throwError, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { DaemonEventBridge, type BridgeState } from '../../src/bridge/bridge';
 import { BRIDGE_STOPPED } from '../../src/bridge/control-messages';
 import { InvalidArgumentError } from '../../src/errors';
@@ -27,7 +28,7 @@ describe('DaemonEventBridge', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   function bridgeOf(client: MemoryDaemonClient, options: BridgeOptions = {}): DaemonEventBridge {
