@@ -8,7 +8,8 @@ import { DaemonEventBridge } from '../../src/bridge/bridge';
 import { EventRouter } from '../../src/bridge/event-router';
 import type { DaemonClient } from '../../src/daemon/daemon-client';
 import type { JsonObject } from '../../src/json';
-import { toSseMessage, type SseMessage } from '../../src/sse/sse-message';
+import { toSseMessage } from '../../src/bridge/to-sse-message';
+import type { SseMessage } from '../../src/sse/message';
 import { benchEvent } from './scenarios';
 
 export interface DispatchSize {
