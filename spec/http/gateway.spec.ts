@@ -210,6 +210,10 @@ describe('createGateway', () => {
         maxClients: 1,
         slowClientsDropped: 0,
         clientsRejected: 1,
+        bufferedBytes: 0,
+        maxTotalBufferedBytes: 64 * 1024 * 1024,
+        clientsBehind: 0,
+        clientsDroppedByBudget: 0,
       });
       first.close();
       await waitUntil(() => gateway.stats().clients === 0, 'the slot to free');

@@ -32,6 +32,16 @@ export interface GatewayOptions {
   retryMs?: number;
   /** Bytes held for an SSE client that does not read before it is dropped. Default 1 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Bytes held across all SSE clients that are behind (their previous write
+   * not yet taken by the kernel); past it, the clients holding the most are
+   * dropped first (they reconnect and resume from the replay ring). Default
+   * 64 MiB: `maxBufferedBytes` alone lets the default 1,000 clients hold
+   * 1 GiB; 64 MiB still lets 64 clients stall for a full 1 MiB each, or every
+   * one of 1,000 clients fall 64 KiB (a few hundred events) behind, and keeps
+   * a gateway inside a small container's memory.
+   */
+  maxTotalBufferedBytes?: number;
   /** Where to log failures. Default: silent. */
   logger?: BridgeLogger;
 }
@@ -61,6 +71,7 @@ export const gatewayOptionsSchema = z.strictObject({
     .default([]),
   retryMs: serveSseOptionsSchema.shape.retryMs,
   maxBufferedBytes: serveSseOptionsSchema.shape.maxBufferedBytes,
+  maxTotalBufferedBytes: integerOption(1, Number.MAX_SAFE_INTEGER).default(64 * 1024 * 1024),
   logger: loggerSchema.optional(),
 });
 

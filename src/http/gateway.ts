@@ -9,6 +9,7 @@ import { gatewayOptionsSchema, type GatewayOptions } from './gateway-options.js'
 import { sendError, type GatewayRequest } from './gateway-request.js';
 import { matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
+import { SseBudget } from './sse-budget.js';
 import { SseClients } from './sse-clients.js';
 
 /**
@@ -28,6 +29,14 @@ export interface GatewayStats {
   readonly slowClientsDropped: number;
   /** SSE requests answered 503 because `maxClients` were open. */
   readonly clientsRejected: number;
+  /** Bytes held now for SSE clients that are behind (see `maxTotalBufferedBytes`). */
+  readonly bufferedBytes: number;
+  /** The `maxTotalBufferedBytes` bound. */
+  readonly maxTotalBufferedBytes: number;
+  /** SSE clients behind now (their previous write not yet taken by the kernel). */
+  readonly clientsBehind: number;
+  /** Of `slowClientsDropped`, those dropped because all clients together held too much. */
+  readonly clientsDroppedByBudget: number;
 }
 
 /**
@@ -80,17 +89,24 @@ const ALLOW = 'GET, HEAD, OPTIONS';
  * ```
  */
 export function createGateway(bridge: DaemonEventBridge, options?: GatewayOptions): Gateway {
-  const { basePath, authorize, maxClients, corsOrigins, retryMs, maxBufferedBytes, logger } = parseOptions(
-    gatewayOptionsSchema,
-    options ?? {},
-    'gateway',
-  );
+  const {
+    basePath,
+    authorize,
+    maxClients,
+    corsOrigins,
+    retryMs,
+    maxBufferedBytes,
+    maxTotalBufferedBytes,
+    logger,
+  } = parseOptions(gatewayOptionsSchema, options ?? {}, 'gateway');
   const log = logger ?? silentLogger;
   let slowClientsDropped = 0;
   let closed = false;
+  const budget = new SseBudget(maxTotalBufferedBytes);
   const clients = new SseClients(maxClients, {
     retryMs,
     maxBufferedBytes,
+    budget,
     onSlowClient: (info) => {
       slowClientsDropped++;
       log.warn('slow SSE client dropped', { ...info, slowClientsDropped });
@@ -102,6 +118,10 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
     maxClients,
     slowClientsDropped,
     clientsRejected: clients.clientsRejected,
+    bufferedBytes: budget.heldBytes,
+    maxTotalBufferedBytes,
+    clientsBehind: budget.clientsBehind,
+    clientsDroppedByBudget: budget.clientsDropped,
   });
   const context: GatewayContext = { bridge, clients, stats };
 

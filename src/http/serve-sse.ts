@@ -13,6 +13,10 @@ import { encodeSse } from '../sse/encode.js';
 import { encodeSseFrame } from '../sse/frame-cache.js';
 import { readLastEventId } from './last-event-id.js';
 import type { SseMessage } from '../sse/message.js';
+import { SseBudget } from './sse-budget.js';
+import { SseWriter, type SlowClientInfo } from './sse-writer.js';
+
+export type { SlowClientInfo } from './sse-writer.js';
 
 /**
  * The headers of every SSE response (CONTRACT section 4).
@@ -27,23 +31,6 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Cache-Control': 'no-cache',
   'X-Accel-Buffering': 'no',
 });
-
-/**
- * What {@link ServeSseOptions.onSlowClient} learns about a client it dropped.
- *
- * @example
- * ```ts
- * serveSse(req, res, source, { onSlowClient: ({ bufferedBytes }) => log.warn('slow client', { bufferedBytes }) });
- * ```
- */
-export interface SlowClientInfo {
-  /** Bytes held for the client when it was dropped (the response's `writableLength`). */
-  readonly bufferedBytes: number;
-  /** The size of the frame that did not fit. */
-  readonly frameBytes: number;
-  /** The bound it would have exceeded. */
-  readonly maxBufferedBytes: number;
-}
 
 /**
  * Options of {@link serveSse}.
@@ -65,9 +52,15 @@ export interface ServeSseOptions {
    * gets through. Default 1 MiB.
    */
   maxBufferedBytes?: number;
+  /**
+   * A bound on the bytes held across many clients, shared by the `serveSse`
+   * calls given the same {@link SseBudget}: past it, the clients holding the
+   * most are dropped first (`onSlowClient` with cause `budget`). Default: none.
+   */
+  budget?: SseBudget;
   /** Extra response headers (CORS, for example); they may override the defaults. */
   headers?: Record<string, string>;
-  /** Called once when the client is dropped for being too slow. */
+  /** Called once when the client is dropped for being too slow (its own bound or the budget). */
   onSlowClient?: (info: SlowClientInfo) => void;
   /** Called with the source's error, before the `event: error` frame is sent. */
   onError?: (error: unknown) => void;
@@ -85,6 +78,7 @@ export const serveSseOptionsSchema = z.strictObject({
   retryMs: integer(0, MAX_TIMER_MS).default(3_000),
   maxBufferedBytes: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024),
   headers: z.record(z.string(), z.string({ error: 'expected string header values' })).optional(),
+  budget: z.instanceof(SseBudget, { error: 'expected an SseBudget' }).optional(),
   onSlowClient: callback<(info: SlowClientInfo) => void>(),
   onError: callback<(error: unknown) => void>(),
 });
@@ -93,7 +87,9 @@ export const serveSseOptionsSchema = z.strictObject({
  * Streams `source(lastEventId)` to one client as `text/event-stream`.
  *
  * - Sends the SSE headers at once (`flushHeaders`, `setNoDelay`), then a
- *   `retry:` line, then one frame per message, each written as it comes.
+ *   `retry:` line, then one frame per message. The frames of one
+ *   event-loop turn go out in one write when the turn ends (see
+ *   {@link SseWriter}): no delay beyond the turn.
  * - `lastEventId` is the `Last-Event-ID` header, else the `lastEventId` query
  *   parameter; over 256 characters the request gets a JSON 400 and `source`
  *   is not called.
@@ -101,8 +97,9 @@ export const serveSseOptionsSchema = z.strictObject({
  *   completes → the response ends. The source errors → one `event: error`
  *   frame (data `{"error": ...}`), then the response ends.
  * - Backpressure: at most `maxBufferedBytes` are held for a client that does
- *   not read; past that it is dropped (see {@link ServeSseOptions}). Other
- *   clients are never delayed: nothing waits for a slow socket.
+ *   not read; past that it is dropped (see {@link ServeSseOptions}); with a
+ *   `budget`, also when the clients together hold too much. Other clients are
+ *   never delayed: nothing waits for a slow socket.
  * - Frames are encoded once per message object and shared between clients.
  *
  * Works with any `node:http` request and response, Express's included (its
@@ -122,7 +119,7 @@ export function serveSse(
   source: (lastEventId: string | undefined) => Observable<SseMessage>,
   options: ServeSseOptions = {},
 ): Subscription {
-  const { retryMs, maxBufferedBytes, headers, onSlowClient, onError } = parseOptions(
+  const { retryMs, maxBufferedBytes, budget, headers, onSlowClient, onError } = parseOptions(
     serveSseOptionsSchema,
     options,
     'serveSse',
@@ -145,33 +142,24 @@ export function serveSse(
   res.socket?.setNoDelay(true);
   res.write(`retry: ${retryMs}\n\n`);
 
+  const writer = new SseWriter(res, maxBufferedBytes, budget, (info) => {
+    subscription.unsubscribe();
+    notify(onSlowClient, info);
+  });
   const onClose = () => subscription.unsubscribe();
   res.once('close', onClose);
   res.once('error', onClose);
   subscription.add(() => {
     res.off('close', onClose);
     res.off('error', onClose);
-    if (!res.writableEnded && !res.destroyed) res.end();
+    writer.end();
   });
-
-  const write = (frame: Buffer | string): void => {
-    if (subscription.closed) return;
-    const held = res.writableLength;
-    const frameBytes = typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
-    if (held > 0 && held + frameBytes > maxBufferedBytes) {
-      res.destroy();
-      subscription.unsubscribe();
-      notify(onSlowClient, { bufferedBytes: held, frameBytes, maxBufferedBytes });
-      return;
-    }
-    res.write(frame);
-  };
 
   subscription.add(
     defer(() => source(resume.lastEventId)).subscribe({
-      next: (message) => write(encodeSseFrame(message)),
+      next: (message) => writer.write(encodeSseFrame(message)),
       error: (error: unknown) => {
-        write(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) }));
+        writer.write(Buffer.from(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) })));
         subscription.unsubscribe();
         notify(onError, error);
       },
