@@ -10,6 +10,7 @@
  *   npm run bench -- --repeat 5    fan-out runs to take the median of
  *   npm run bench -- --no-write    do not touch BENCHMARKS.md or docs/
  *   npm run bench -- --json FILE   also write the raw fan-out results as JSON
+ *   npm run bench -- --fanout-only skip the older per-part suites
  *
  * The machine is shared: repeat runs and read the ratios within one run.
  */
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
   const write = !quick && !args.includes('--no-write');
   let missed = 0;
 
-  if (!quick) for (const suite of classic) for (const result of await suite()) if (!print(result)) missed++;
+  if (!quick && !args.includes('--fanout-only'))
+    for (const suite of classic) for (const result of await suite()) if (!print(result)) missed++;
 
   const host = machine();
   const results = await runFanout(quick ? QUICK : FULL, repeat, (line) => console.error(`fan-out: ${line}`));

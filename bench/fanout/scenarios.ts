@@ -2,10 +2,13 @@
  * The fan-out measurements: one function per figure, each run against one
  * {@link SystemSpec} with the clients in the {@link ClientProcess}.
  */
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import type { JsonObject } from '../../src/json';
 import type { ClientProcess, ClientReport } from './clients';
+import type { MemoryCommand, MemoryReply } from './memory-server';
 import type { RunningSystem, SystemSpec } from './systems';
 
 /** A topology: how many clients on how many jobs, and how many on every event. */
@@ -180,32 +183,65 @@ export interface IdleMemory {
   readonly rssBytesPerClient: number;
 }
 
-function gcAll(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
-  gc();
-  gc();
-}
-
-const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
-
-/** Server memory held per idle connected SSE client, `count` clients on `count / 10` jobs. */
-export function idleMemory(spec: SystemSpec, clients: ClientProcess, count: number) {
-  return withSystem(spec, clients, async (system): Promise<IdleMemory> => {
-    const topology = { jobClients: count, jobs: Math.max(1, Math.floor(count / 10)), globalClients: 0 };
-    const { paths, expect } = plan(system, topology, 0);
-    await sleep(50);
-    gcAll();
-    const before = process.memoryUsage();
-    await connectAll(system, clients, paths, expect);
-    await sleep(300);
-    gcAll();
-    const after = process.memoryUsage();
-    if (system.connected() !== count) throw new Error(`${spec.key}: clients left during the memory run`);
+/**
+ * Server memory held per idle connected SSE client: `count` clients on
+ * `count / 10` jobs, the system in a fresh process (see memory-server.ts),
+ * measured after a warm-up of 100 clients that come and go.
+ */
+export async function idleMemory(
+  spec: SystemSpec,
+  clients: ClientProcess,
+  count: number,
+): Promise<IdleMemory> {
+  const child = fork(join(__dirname, 'memory-server.ts'), [spec.key, String(count)], {
+    execArgv: ['--expose-gc', '-r', 'ts-node/register'],
+    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json') },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = () =>
+    new Promise<MemoryReply>((resolve, reject) => {
+      child.once('message', (reply: MemoryReply) =>
+        reply.type === 'failed'
+          ? reject(new Error(`${spec.key} memory server: ${reply.error}`))
+          : resolve(reply),
+      );
+      child.once('exit', (code) => reject(new Error(`${spec.key} memory server exited (${code})`)));
+    });
+  const sample = async (command: MemoryCommand) => {
+    const reply = next();
+    child.send(command);
+    const answer = await reply;
+    if (answer.type !== 'sample') throw new Error('expected a sample');
+    return answer.sample;
+  };
+  try {
+    const ready = await next();
+    if (ready.type !== 'ready') throw new Error('expected ready');
+    const warm = ready.paths.slice(0, 100);
+    await clients.open(
+      ready.port,
+      warm,
+      warm.map(() => 0),
+    );
+    await clients.closeClients();
+    const before = await sample({ type: 'baseline' });
+    await clients.open(
+      ready.port,
+      ready.paths,
+      ready.paths.map(() => 0),
+    );
+    const after = await sample({ type: 'measure', count });
     return {
       clients: count,
-      heapBytesPerClient: Math.round((heapOf(after) - heapOf(before)) / count),
+      heapBytesPerClient: Math.round((after.heap - before.heap) / count),
       rssBytesPerClient: Math.round((after.rss - before.rss) / count),
     };
-  });
+  } finally {
+    await clients.closeClients();
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.disconnect();
+    });
+  }
 }
