@@ -124,6 +124,8 @@ export class DaemonEventBridge {
   private readonly stateSubject = new BehaviorSubject<BridgeState>('idle');
   private readonly connection$: Observable<never>;
   private hold: Subscription | undefined;
+  private consumerHold: Subscription | undefined;
+  private consumersHolding = 0;
   private isRunning = false;
   private seq = 0;
   private counters = { eventsIn: 0, invalidEvents: 0, reconnects: 0 };
@@ -361,8 +363,28 @@ export class DaemonEventBridge {
       if (notice !== undefined) subscriber.next(notice);
       for (const event of events) subscriber.next(event.message);
       subscriber.add(this.router.add(jobId, (event) => subscriber.next(event.message), this.seq));
-      subscriber.add(this.connection$.subscribe());
+      subscriber.add(this.holdConnection());
     });
+  }
+
+  /**
+   * A consumer's reference on the shared connection, counted here: the
+   * connection has one subscriber for all consumers, so a consumer costs a
+   * counter, not a subscriber, and leaves in O(1).
+   */
+  private holdConnection(): () => void {
+    if (this.consumersHolding++ === 0 || this.consumerHold?.closed !== false) {
+      this.consumerHold = this.connection$.subscribe();
+    }
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (--this.consumersHolding > 0) return;
+      const hold = this.consumerHold;
+      this.consumerHold = undefined;
+      hold?.unsubscribe();
+    };
   }
 
   /** The backlog for a resume after `lastEventId`: exactly the events after it, or a `stream_reset`. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defer, Subscription, type Observable } from 'rxjs';
+import { defer, Subscription, type Observable, type Observer } from 'rxjs';
 import { z } from 'zod';
 import { DaemonEventBridgeError } from '../errors.js';
 import {
@@ -156,17 +156,32 @@ export function serveSse(
   });
 
   subscription.add(
-    defer(() => source(resume.lastEventId)).subscribe({
-      next: (message) => writer.write(encodeSseFrame(message)),
-      error: (error: unknown) => {
-        writer.write(Buffer.from(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) })));
-        subscription.unsubscribe();
-        notify(onError, error);
-      },
-      complete: () => subscription.unsubscribe(),
-    }),
+    defer(() => source(resume.lastEventId)).subscribe(new SourceObserver(writer, subscription, onError)),
   );
   return subscription;
+}
+
+/** What serveSse does with the source's notifications (one object per client, no closures). */
+class SourceObserver implements Observer<SseMessage> {
+  constructor(
+    private readonly writer: SseWriter,
+    private readonly subscription: Subscription,
+    private readonly onError: ((error: unknown) => void) | undefined,
+  ) {}
+
+  next(message: SseMessage): void {
+    this.writer.write(encodeSseFrame(message));
+  }
+
+  error(error: unknown): void {
+    this.writer.write(Buffer.from(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) })));
+    this.subscription.unsubscribe();
+    notify(this.onError, error);
+  }
+
+  complete(): void {
+    this.subscription.unsubscribe();
+  }
 }
 
 /** Calls a user hook after the response is settled; a hook that throws cannot break the stream. */

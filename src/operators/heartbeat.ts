@@ -2,8 +2,10 @@ import {
   asyncScheduler,
   Observable,
   type MonoTypeOperatorFunction,
+  type Observer,
   type SchedulerAction,
   type SchedulerLike,
+  type Subscriber,
 } from 'rxjs';
 
 /**
@@ -25,20 +27,13 @@ export function heartbeat<T>(
 ): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      let lastEmission = scheduler.now();
-      const subscription = source.subscribe({
-        next(value) {
-          lastEmission = scheduler.now();
-          subscriber.next(value);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
+      const beating = new Beating(subscriber, scheduler);
+      const subscription = source.subscribe(beating);
       subscription.add(
         scheduler.schedule(function (this: SchedulerAction<void>) {
-          const idle = scheduler.now() - lastEmission;
+          const idle = scheduler.now() - beating.lastEmission;
           if (idle >= periodMs) {
-            lastEmission = scheduler.now();
+            beating.lastEmission = scheduler.now();
             subscriber.next(beat());
             this.schedule(undefined, periodMs);
           } else {
@@ -48,4 +43,29 @@ export function heartbeat<T>(
       );
       return subscription;
     });
+}
+
+/** The observer of the source: passes everything on and notes when it last emitted (one object, no closures). */
+class Beating<T> implements Observer<T> {
+  lastEmission: number;
+
+  constructor(
+    private readonly subscriber: Subscriber<T>,
+    private readonly scheduler: SchedulerLike,
+  ) {
+    this.lastEmission = scheduler.now();
+  }
+
+  next(value: T): void {
+    this.lastEmission = this.scheduler.now();
+    this.subscriber.next(value);
+  }
+
+  error(error: unknown): void {
+    this.subscriber.error(error);
+  }
+
+  complete(): void {
+    this.subscriber.complete();
+  }
 }
