@@ -147,8 +147,8 @@ export function serveSse(
     notify(onSlowClient, info);
   });
   const onClose = () => subscription.unsubscribe();
-  res.once('close', onClose);
-  res.once('error', onClose);
+  res.on('close', onClose);
+  res.on('error', onClose);
   subscription.add(() => {
     res.off('close', onClose);
     res.off('error', onClose);
