@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defer, Subscription, type Observable, type Observer } from 'rxjs';
+import { Subscription, throwError, type Observable, type Observer, type Unsubscribable } from 'rxjs';
 import { z } from 'zod';
 import { DaemonEventBridgeError } from '../errors.js';
 import {
@@ -142,30 +142,50 @@ export function serveSse(
   res.socket?.setNoDelay(true);
   res.write(`retry: ${retryMs}\n\n`);
 
-  const writer = new SseWriter(res, maxBufferedBytes, budget, (info) => {
-    subscription.unsubscribe();
-    notify(onSlowClient, info);
-  });
-  const onClose = () => subscription.unsubscribe();
-  res.on('close', onClose);
-  res.on('error', onClose);
-  subscription.add(() => {
-    res.off('close', onClose);
-    res.off('error', onClose);
-    writer.end();
-  });
-
-  subscription.add(
-    defer(() => source(resume.lastEventId)).subscribe(new SourceObserver(writer, subscription, onError)),
-  );
+  const session = new SseSession(res, subscription, onSlowClient, onError);
+  session.writer = new SseWriter(res, maxBufferedBytes, budget, session);
+  sessions.set(res, session);
+  res.on('close', endSession);
+  res.on('error', endSession);
+  subscription.add(session);
+  subscription.add(subscribeSource(source, resume.lastEventId, session));
   return subscription;
 }
 
-/** What serveSse does with the source's notifications (one object per client, no closures). */
-class SourceObserver implements Observer<SseMessage> {
+/** `source(lastEventId)` subscribed, a synchronous throw turned into an error (what `defer` does). */
+function subscribeSource(
+  source: (lastEventId: string | undefined) => Observable<SseMessage>,
+  lastEventId: string | undefined,
+  observer: Observer<SseMessage>,
+): Subscription {
+  let messages: Observable<SseMessage>;
+  try {
+    messages = source(lastEventId);
+  } catch (error) {
+    messages = throwError(() => error);
+  }
+  return messages.subscribe(observer);
+}
+
+const sessions = new WeakMap<ServerResponse, SseSession>();
+
+/** The response's 'close' and 'error' listener (one function for all clients). */
+function endSession(this: ServerResponse): void {
+  sessions.get(this)?.subscription.unsubscribe();
+}
+
+/**
+ * One client's stream: observes the source, owns the writer, ends the
+ * response when unsubscribed. One object per client instead of closures,
+ * so an idle client holds little.
+ */
+class SseSession implements Observer<SseMessage>, Unsubscribable {
+  writer!: SseWriter;
+
   constructor(
-    private readonly writer: SseWriter,
-    private readonly subscription: Subscription,
+    private readonly res: ServerResponse,
+    readonly subscription: Subscription,
+    private readonly onSlowClient: ((info: SlowClientInfo) => void) | undefined,
     private readonly onError: ((error: unknown) => void) | undefined,
   ) {}
 
@@ -181,6 +201,20 @@ class SourceObserver implements Observer<SseMessage> {
 
   complete(): void {
     this.subscription.unsubscribe();
+  }
+
+  /** The writer dropped the client (too slow, or the budget). */
+  dropped(info: SlowClientInfo): void {
+    this.subscription.unsubscribe();
+    notify(this.onSlowClient, info);
+  }
+
+  /** Teardown of the subscription: the response ends (after what is queued). */
+  unsubscribe(): void {
+    this.res.off('close', endSession);
+    this.res.off('error', endSession);
+    sessions.delete(this.res);
+    this.writer.end();
   }
 }
 

@@ -42,7 +42,7 @@ function flushQueued(): void {
  *
  * @example
  * ```ts
- * const writer = new SseWriter(res, 1024 * 1024, undefined, (info) => console.warn('dropped', info));
+ * const writer = new SseWriter(res, 1024 * 1024, undefined, { dropped: (info) => console.warn('dropped', info) });
  * writer.write(encodeSseFrame(message));
  * writer.end();
  * ```
@@ -59,7 +59,7 @@ export class SseWriter implements BudgetedClient {
     private readonly res: ServerResponse,
     private readonly maxBufferedBytes: number,
     private readonly budget: SseBudget | undefined,
-    private readonly onDrop: (info: SlowClientInfo) => void,
+    private readonly owner: { dropped(info: SlowClientInfo): void },
   ) {}
 
   /** Bytes held for this client: queued here, plus the write the kernel has not taken. */
@@ -143,6 +143,6 @@ export class SseWriter implements BudgetedClient {
   private drop(info: SlowClientInfo): void {
     this.close();
     this.res.destroy();
-    this.onDrop(info);
+    this.owner.dropped(info);
   }
 }

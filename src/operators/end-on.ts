@@ -1,4 +1,4 @@
-import { Observable, type MonoTypeOperatorFunction, type ObservableInput, from } from 'rxjs';
+import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type Subscriber, from } from 'rxjs';
 
 /**
  * Mirrors the source until `notifier` emits, then emits `last` and completes.
@@ -14,12 +14,20 @@ import { Observable, type MonoTypeOperatorFunction, type ObservableInput, from }
 export function endOn<T>(notifier: ObservableInput<unknown>, last: T): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      subscriber.add(
-        from(notifier).subscribe(() => {
-          subscriber.next(last);
-          subscriber.complete();
-        }),
-      );
+      subscriber.add(from(notifier).subscribe(new Ending(subscriber, last)));
       if (!subscriber.closed) source.subscribe(subscriber);
     });
+}
+
+/** The notifier's observer: its first value ends the stream with `last` (one object, no closure). */
+class Ending<T> {
+  constructor(
+    private readonly subscriber: Subscriber<T>,
+    private readonly last: T,
+  ) {}
+
+  next(): void {
+    this.subscriber.next(this.last);
+    this.subscriber.complete();
+  }
 }

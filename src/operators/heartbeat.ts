@@ -27,33 +27,41 @@ export function heartbeat<T>(
 ): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      const beating = new Beating(subscriber, scheduler);
+      const beating = new Beating(subscriber, periodMs, beat, scheduler);
       const subscription = source.subscribe(beating);
-      subscription.add(
-        scheduler.schedule(function (this: SchedulerAction<void>) {
-          const idle = scheduler.now() - beating.lastEmission;
-          if (idle >= periodMs) {
-            beating.lastEmission = scheduler.now();
-            subscriber.next(beat());
-            this.schedule(undefined, periodMs);
-          } else {
-            this.schedule(undefined, periodMs - idle);
-          }
-        }, periodMs),
-      );
+      subscription.add(scheduler.schedule(beatWhenIdle<T>, periodMs, beating));
       return subscription;
     });
 }
 
-/** The observer of the source: passes everything on and notes when it last emitted (one object, no closures). */
+/** The timer's work (one function for all subscribers): beat when idle, then re-arm for the rest of the period. */
+function beatWhenIdle<T>(this: SchedulerAction<Beating<T>>, beating?: Beating<T>): void {
+  const { scheduler, periodMs } = beating!;
+  const idle = scheduler.now() - beating!.lastEmission;
+  if (idle >= periodMs) {
+    beating!.lastEmission = scheduler.now();
+    beating!.emitBeat();
+    this.schedule(beating, periodMs);
+  } else {
+    this.schedule(beating, periodMs - idle);
+  }
+}
+
+/** The observer of the source and the timer's state: passes everything on and notes when it last emitted (one object, no closures). */
 class Beating<T> implements Observer<T> {
   lastEmission: number;
 
   constructor(
     private readonly subscriber: Subscriber<T>,
-    private readonly scheduler: SchedulerLike,
+    readonly periodMs: number,
+    private readonly beat: () => T,
+    readonly scheduler: SchedulerLike,
   ) {
     this.lastEmission = scheduler.now();
+  }
+
+  emitBeat(): void {
+    this.subscriber.next(this.beat());
   }
 
   next(value: T): void {
