@@ -7,3 +7,4 @@ export { createGateway, type Gateway, type GatewayStats } from './gateway.js';
 export type { GatewayOptions } from './gateway-options.js';
 export { MAX_LAST_EVENT_ID_LENGTH, readLastEventId, type LastEventIdResult } from './last-event-id.js';
 export { serveSse, SSE_HEADERS, type ServeSseOptions, type SlowClientInfo } from './serve-sse.js';
+export { SseBudget } from './sse-budget.js';

@@ -21,6 +21,8 @@ export interface BudgetedClient {
  *
  * @example
  * ```ts
+ * import { serveSse, SseBudget } from 'daemon-event-bridge/http';
+ *
  * const budget = new SseBudget(64 * 1024 * 1024);
  * http.createServer((req, res) => serveSse(req, res, source, { budget }));
  * setInterval(() => console.log(budget.heldBytes, budget.clientsDropped), 10_000);

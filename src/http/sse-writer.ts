@@ -6,6 +6,8 @@ import type { BudgetedClient, SseBudget } from './sse-budget.js';
  *
  * @example
  * ```ts
+ * import type { SlowClientInfo } from 'daemon-event-bridge/http';
+ *
  * const onSlowClient = ({ cause, bufferedBytes }: SlowClientInfo) => log.warn('dropped', { cause, bufferedBytes });
  * ```
  */
@@ -42,6 +44,8 @@ function flushQueued(): void {
  *
  * @example
  * ```ts
+ * import { encodeSseFrame } from '../sse/frame-cache.js';
+ *
  * const writer = new SseWriter(res, 1024 * 1024, undefined, { dropped: (info) => console.warn('dropped', info) });
  * writer.write(encodeSseFrame(message));
  * writer.end();
