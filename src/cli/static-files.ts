@@ -41,12 +41,15 @@ export const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
 export class StaticFiles {
   private readonly files = new Map<string, { body: Buffer; type: string; etag: string }>();
 
-  /** @param dir The folder holding the files of {@link DASHBOARD_FILES}; a missing one throws. */
-  constructor(dir: string) {
+  /**
+   * @param dir The folder holding the files of {@link DASHBOARD_FILES}; a missing one throws.
+   * @param basePath Serve them under this prefix (the gateway's `basePath`), e.g. `/bridge`.
+   */
+  constructor(dir: string, basePath = '') {
     for (const [path, { file, type }] of Object.entries(DASHBOARD_FILES)) {
       const body = readFileSync(join(dir, file));
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-      this.files.set(path, { body, type, etag });
+      this.files.set(`${basePath}${path}`, { body, type, etag });
     }
   }
 
