@@ -149,6 +149,26 @@ describe('daemon-event-bridge serve', () => {
     expect((await fetchJson(`${url}healthz?token=${TOKEN}`)).status).toBe(200);
   });
 
+  it('hands library options from flags and variables to the gateway (base path, max clients)', async () => {
+    daemon = await startFakeDaemon();
+    cli = startCli(build, ['serve', '--socket', daemon.socketPath, '--port', '0', '--base-path', '/bridge'], {
+      DAEMON_EVENT_BRIDGE_MAX_CLIENTS: '1',
+    });
+    const origin = await cliUrl(cli);
+    const url = `${origin}bridge/`;
+    expect(cli.stdout()).toContain(`listening on ${url} `);
+    expect((await fetchJson(`${url}healthz`)).body).toMatchObject({ clients: { max: 1 } });
+    expect((await fetchJson(`${origin}healthz`)).status).toBe(404);
+    const first = await openSse(`${url}api/events/stream`);
+    const second = await openSse(`${url}api/events/stream`);
+    streams.push(first, second);
+    expect([first.status, second.status]).toEqual([200, 503]);
+    const page = await new Promise<number>((resolve, reject) =>
+      get(url, { agent: false }, (res) => resolve(res.resume().statusCode ?? 0)).on('error', reject),
+    );
+    expect(page).toBe(200);
+  });
+
   it('logs JSON lines on stderr at the chosen level', async () => {
     daemon = await startFakeDaemon();
     cli = startCli(build, ['serve', '--socket', daemon.socketPath, '--port', '0', '--log-level', 'debug']);

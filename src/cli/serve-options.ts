@@ -20,9 +20,16 @@ export const DAEMON_GROUP = {
   what: 'daemon client',
   schema: unixSocketDaemonClientOptionsSchema,
   prefix: 'daemon-',
-  noFlag: { logger: 'logs go to stderr as JSON lines, see --log-level' },
+  noFlag: {
+    logger: 'logs go to stderr as JSON lines, see --log-level',
+    scheduler: 'the CLI runs on the real clock',
+  },
   help: {
-    timeoutMs: 'how long a daemon call may take in all (pool wait included), in ms',
+    timeoutMs: 'how long a daemon call waits for its answer, in ms',
+    acquireTimeoutMs: 'how long a daemon call may wait for a pooled connection, in ms',
+    healthIntervalMs: 'probe the daemon with daemon.health this often while streaming, in ms (0 = off)',
+    healthTimeoutMs: 'how long one health probe waits for its answer, in ms',
+    healthMaxMisses: 'unanswered probes in a row after which the stream reconnects',
     connectTimeoutMs: "how long connecting to the daemon's socket may take, in ms",
     maxMessageBytes: 'the longest line accepted from the daemon; longer ones are skipped',
     poolSize: 'how many connections daemon calls keep open at most',
