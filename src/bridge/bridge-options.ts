@@ -26,7 +26,7 @@ const methodName = z
  * bridgeOptionsSchema.parse({}).heartbeatMs; // 30000
  * ```
  */
-export const bridgeOptionsSchema = z
+const bridgeOptionsSchema = z
   .strictObject({
     heartbeatMs: integer(1, MAX_TIMER_MS).default(30_000),
     reconnect: z
