@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The JSON-RPC 2.0 error codes the conductor uses (CONTRACT section 1).
+ * The JSON-RPC 2.0 error codes the conductor uses.
  *
  * @example
  * ```ts
