@@ -57,7 +57,7 @@ function usageMessage(argv: string[], env: NodeJS.ProcessEnv = {}): string {
 function libraryMessage(group: OptionGroup, path: readonly string[], value: unknown): string {
   const given: Record<string, unknown> = {};
   let target = given;
-  for (const key of path.slice(0, -1)) target = (target[key] = {});
+  for (const key of path.slice(0, -1)) target = target[key] = {};
   target[path.at(-1)!] = value;
   try {
     parseOptions(group.schema, given, group.what);
@@ -73,7 +73,7 @@ function probeValue(group: OptionGroup, path: readonly string[], kind: string, d
   const accepts = (value: unknown): boolean => {
     const given: Record<string, unknown> = {};
     let target = given;
-    for (const key of path.slice(0, -1)) target = (target[key] = {});
+    for (const key of path.slice(0, -1)) target = target[key] = {};
     target[path.at(-1)!] = value;
     return group.schema.safeParse(given).success;
   };

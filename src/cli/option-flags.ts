@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** The prefix of every environment variable the CLI reads. */
-export const ENV_PREFIX = 'DAEMON_EVENT_BRIDGE_';
+const ENV_PREFIX = 'DAEMON_EVENT_BRIDGE_';
 
 /**
  * A library options schema the CLI exposes as flags: each leaf option gets
@@ -35,7 +35,7 @@ export interface OptionGroup {
 }
 
 /** How a flag's text becomes the option's value. */
-export type FlagKind = 'number' | 'string' | 'boolean' | 'list' | 'choice';
+type FlagKind = 'number' | 'string' | 'boolean' | 'list' | 'choice';
 
 /**
  * One option of an {@link OptionGroup} with its flag and variable.
@@ -146,7 +146,7 @@ export function envName(flag: string): string {
  * flagValue('boolean', 'yes');       // true
  * ```
  */
-export function flagValue(kind: FlagKind, text: string | boolean | readonly string[]): unknown {
+function flagValue(kind: FlagKind, text: string | boolean | readonly string[]): unknown {
   if (typeof text === 'boolean') return text;
   if (kind === 'list') {
     const parts = typeof text === 'string' ? [text] : text;
@@ -219,10 +219,7 @@ export function readPath(source: unknown, path: readonly string[]): unknown {
  * withoutPaths({ heartbeatMs: 1, scheduler }, ['scheduler']); // { heartbeatMs: 1 }
  * ```
  */
-export function withoutPaths(
-  value: Record<string, unknown>,
-  paths: readonly string[],
-): Record<string, unknown> {
+function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
   const copy = { ...value };
   for (const path of paths) {
     const [head, ...rest] = path.split('.');

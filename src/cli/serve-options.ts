@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { bridgeOptionsSchema } from '../bridge/options.js';
+import { bridgeOptionsSchema } from '../bridge/bridge-options.js';
 import { unixSocketDaemonClientOptionsSchema } from '../daemon/unix-socket-client.js';
 import { gatewayOptionsSchema } from '../http/gateway-options.js';
 import { deriveFlags, type OptionFlag, type OptionGroup } from './option-flags.js';
@@ -15,7 +15,7 @@ import { deriveFlags, type OptionFlag, type OptionGroup } from './option-flags.j
  */
 
 /** The daemon client's options: `--daemon-*`. */
-export const DAEMON_GROUP = {
+const DAEMON_GROUP = {
   key: 'daemon',
   what: 'daemon client',
   schema: unixSocketDaemonClientOptionsSchema,
@@ -38,7 +38,7 @@ export const DAEMON_GROUP = {
 } as const satisfies OptionGroup;
 
 /** The bridge's options. */
-export const BRIDGE_GROUP = {
+const BRIDGE_GROUP = {
   key: 'bridge',
   what: 'bridge',
   schema: bridgeOptionsSchema,
@@ -61,7 +61,7 @@ export const BRIDGE_GROUP = {
 } as const satisfies OptionGroup;
 
 /** The gateway's options. */
-export const GATEWAY_GROUP = {
+const GATEWAY_GROUP = {
   key: 'gateway',
   what: 'gateway',
   schema: gatewayOptionsSchema,
