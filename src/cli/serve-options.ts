@@ -68,6 +68,7 @@ const GATEWAY_GROUP = {
   prefix: '',
   noFlag: {
     authorize: 'see --token',
+    metrics: 'serve has /metrics whenever prom-client is installed',
     logger: 'logs go to stderr as JSON lines, see --log-level',
   },
   help: {

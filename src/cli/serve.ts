@@ -3,6 +3,7 @@ import type { BridgeLogger } from '../logger.js';
 import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
 import type { ServeOptions } from './args.js';
 import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
+import { loadMetrics } from './metrics.js';
 
 /**
  * The `serve` command: a bridge on the daemon's socket, the gateway routes
@@ -24,6 +25,7 @@ import { logBridgeState, serveCommand, type RunningCommand } from './command.js'
 export async function runServe(options: ServeOptions, logger: BridgeLogger): Promise<RunningCommand> {
   const client = new UnixSocketDaemonClient(options.socket, { ...options.daemon, logger });
   const bridge = new DaemonEventBridge(client, { ...options.bridge, logger });
+  const metrics = await loadMetrics(client, logger);
   const states = logBridgeState(bridge, logger);
   bridge.start();
   const release = async (): Promise<void> => {
@@ -38,7 +40,7 @@ export async function runServe(options: ServeOptions, logger: BridgeLogger): Pro
       port: options.port,
       token: options.token,
       logger,
-      gateway: options.gateway,
+      gateway: { ...options.gateway, ...(metrics ? { metrics } : {}) },
     },
     release,
   );

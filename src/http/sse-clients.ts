@@ -4,6 +4,9 @@ import { unnamedEvents } from '../operators/unnamed-events.js';
 import type { SseMessage } from '../sse/message.js';
 import { serveSse, type ServeSseOptions } from './serve-sse.js';
 
+/** Which stream an SSE client reads: every event (`all`) or one job's (`job`). */
+export type SseStreamKind = 'all' | 'job';
+
 /** A stream source of one SSE route: the messages after the client's `Last-Event-ID`. */
 export type SseSource = (lastEventId: string | undefined) => Observable<SseMessage>;
 
@@ -13,6 +16,7 @@ export type SseSource = (lastEventId: string | undefined) => Observable<SseMessa
  */
 export class SseClients {
   private readonly open = new Set<Subscription>();
+  private readonly kinds: Record<SseStreamKind, number> = { all: 0, job: 0 };
   private rejected = 0;
 
   constructor(
@@ -30,6 +34,11 @@ export class SseClients {
     return this.rejected;
   }
 
+  /** SSE responses open now, by stream kind (a copy). */
+  byStream(): Record<SseStreamKind, number> {
+    return { ...this.kinds };
+  }
+
   /** True when one more client would exceed `maxClients`; counts the refusal. */
   reject(): boolean {
     if (this.open.size < this.maxClients) return false;
@@ -44,12 +53,17 @@ export class SseClients {
     source: SseSource,
     unnamed: boolean,
     headers: Record<string, string>,
+    kind: SseStreamKind,
   ): void {
     const messages: SseSource = unnamed ? (id) => source(id).pipe(unnamedEvents()) : source;
     const subscription = serveSse(req, res, messages, { ...this.sseOptions, headers });
     if (subscription.closed) return;
     this.open.add(subscription);
-    subscription.add(() => this.open.delete(subscription));
+    this.kinds[kind]++;
+    subscription.add(() => {
+      this.open.delete(subscription);
+      this.kinds[kind]--;
+    });
   }
 
   /** Ends every open response. */

@@ -1,0 +1,34 @@
+import type { GatewayMetrics } from '../http/metrics.js';
+import type { DaemonClientStatsSource } from '../http/metrics-prometheus.js';
+import type { BridgeLogger } from '../logger.js';
+
+/**
+ * The `serve` command's metrics: prom-client's default process metrics and
+ * the gateway's, in one registry served at `/metrics`; `undefined` (and an
+ * info log) when prom-client is not installed, since it is an optional peer
+ * dependency.
+ *
+ * @example
+ * ```ts
+ * const metrics = await loadMetrics(client, logger);
+ * createGateway(bridge, metrics ? { metrics } : {});
+ * ```
+ */
+export async function loadMetrics(
+  daemonClient: DaemonClientStatsSource,
+  logger: BridgeLogger,
+): Promise<GatewayMetrics | undefined> {
+  let promClient: typeof import('prom-client');
+  let entry: typeof import('../http/metrics-prometheus.js');
+  try {
+    promClient = await import('prom-client');
+    entry = await import('../http/metrics-prometheus.js');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    logger.info('prom-client is not installed: no /metrics (npm install prom-client to add it)');
+    return undefined;
+  }
+  const registry = new promClient.Registry();
+  promClient.collectDefaultMetrics({ register: registry });
+  return entry.prometheusMetrics({ registry, daemonClient });
+}
