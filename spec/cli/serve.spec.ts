@@ -169,6 +169,32 @@ describe('daemon-event-bridge serve', () => {
     expect(page).toBe(200);
   });
 
+  it('serves /readyz and Prometheus /metrics (prom-client installed), process metrics included', async () => {
+    daemon = await startFakeDaemon();
+    cli = startCli(build, ['serve', '--socket', daemon.socketPath, '--port', '0']);
+    const url = await cliUrl(cli);
+    await pollUntil(
+      async () => (await fetchJson(`${url}readyz`)).status,
+      (status) => status === 200,
+      '/readyz 200',
+    );
+    daemon.publish({ job_id: 'j', event: 'sheet.started', timestamp: 1 });
+    const text = await pollUntil(
+      () =>
+        new Promise<string>((resolve, reject) =>
+          get(`${url}metrics`, { agent: false }, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+            res.on('end', () => resolve(body));
+          }).on('error', reject),
+        ),
+      (body) => /^daemon_event_bridge_events_received_total 1$/m.test(body),
+      'the event counted on /metrics',
+    );
+    expect(text).toMatch(/^daemon_event_bridge_state\{state="connected"\} 1$/m);
+    expect(text).toMatch(/^process_cpu_seconds_total /m);
+  });
+
   it('logs JSON lines on stderr at the chosen level', async () => {
     daemon = await startFakeDaemon();
     cli = startCli(build, ['serve', '--socket', daemon.socketPath, '--port', '0', '--log-level', 'debug']);

@@ -507,7 +507,7 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     '  demo    simulated conductor + gateway + live dashboard, for a first look',
     '',
     "Run 'daemon-event-bridge <command> --help' for a command's options.",
-    'Routes: /  /api/events/stream  /api/jobs/:jobId/events  /api/jobs/:jobId/observer  /healthz',
+    'Routes: /  /api/events/stream  /api/jobs/:jobId/events  /api/jobs/:jobId/observer  /healthz  /readyz  /metrics',
   ].join('\n');
 }
 

@@ -18,16 +18,15 @@ export async function loadMetrics(
   daemonClient: DaemonClientStatsSource,
   logger: BridgeLogger,
 ): Promise<GatewayMetrics | undefined> {
-  let promClient: typeof import('prom-client');
-  let entry: typeof import('../http/metrics-prometheus.js');
-  try {
-    promClient = await import('prom-client');
-    entry = await import('../http/metrics-prometheus.js');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    logger.info('prom-client is not installed: no /metrics (npm install prom-client to add it)');
-    return undefined;
-  }
+  const loaded = await Promise.all([import('prom-client'), import('../http/metrics-prometheus.js')]).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'MODULE_NOT_FOUND') throw error;
+      logger.info('prom-client is not installed: no /metrics (npm install prom-client to add it)');
+      return undefined;
+    },
+  );
+  if (loaded === undefined) return undefined;
+  const [promClient, entry] = loaded;
   const registry = new promClient.Registry();
   promClient.collectDefaultMetrics({ register: registry });
   return entry.prometheusMetrics({ registry, daemonClient });

@@ -33,6 +33,7 @@ const STATES: readonly BridgeState[] = ['idle', 'connecting', 'connected', 'reco
  * `counters`.
  */
 export interface DaemonClientStatsSource {
+  /** A snapshot of the client's counters, read at scrape time. */
   stats(): {
     readonly skipped?: Readonly<Record<string, number>>;
     readonly counters: Readonly<Record<string, number>>;
@@ -64,6 +65,7 @@ export interface PrometheusMetricsOptions {
 
 /** {@link GatewayMetrics} on a prom-client `Registry`. */
 export interface PrometheusGatewayMetrics extends GatewayMetrics {
+  /** The registry `/metrics` serves (the one given, or the one made). */
   readonly registry: Registry;
 }
 
