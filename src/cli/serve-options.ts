@@ -77,6 +77,7 @@ const GATEWAY_GROUP = {
     corsOrigins: "origins allowed to read the gateway cross-origin, comma-separated ('*' = any)",
     retryMs: 'the retry: sent to SSE clients, in ms',
     maxBufferedBytes: 'bytes held for an SSE client that does not read before it is dropped',
+    maxTotalBufferedBytes: 'bytes held across all SSE clients; past it, those holding the most are dropped',
   },
 } as const satisfies OptionGroup;
 
