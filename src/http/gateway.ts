@@ -93,16 +93,19 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
   const log = logger ?? silentLogger;
   let slowClientsDropped = 0;
   let closed = false;
-  const clients = new SseClients(maxClients, {
-    retryMs,
-    maxBufferedBytes,
-    onSlowClient: (info) => {
-      slowClientsDropped++;
-      log.warn('slow SSE client dropped', { ...info, slowClientsDropped });
+  const clients = new SseClients(
+    maxClients,
+    {
+      retryMs,
+      maxBufferedBytes,
+      onSlowClient: (info) => {
+        slowClientsDropped++;
+        log.warn('slow SSE client dropped', { ...info, slowClientsDropped });
+      },
+      onError: (error) => log.warn('SSE source failed', { error: describeError(error) }),
     },
-    onError: (error) => log.warn('SSE source failed', { error: describeError(error) }),
-    ...(metrics ? { onWrite: metrics.onWrite.bind(metrics) } : {}),
-  });
+    metrics,
+  );
   const stats = (): GatewayStats => ({
     clients: clients.size,
     maxClients,

@@ -90,7 +90,7 @@ export interface PrometheusGatewayMetrics extends GatewayMetrics {
  * | `daemon_event_bridge_sse_clients_dropped_total` | counter | |
  * | `daemon_event_bridge_sse_frames_written_total` | counter | |
  * | `daemon_event_bridge_sse_written_bytes_total` | counter | |
- * | `daemon_event_bridge_delivery_latency_seconds` | histogram | |
+ * | `daemon_event_bridge_delivery_latency_seconds` | histogram (live events; not backlog) | |
  *
  * @throws InvalidArgumentError from `attach` when a second gateway attaches it.
  * @example
@@ -128,11 +128,12 @@ export function prometheusMetrics(options: PrometheusMetricsOptions = {}): Prome
       }
       sources = given;
     },
-    onWrite(frames: number, bytes: number, oldest: SseMessage) {
+    onWrite(frames: number, bytes: number, oldest: SseMessage, connectedAt: number) {
       written.frames += frames;
       written.bytes += bytes;
       const at = receivedAt(oldest);
-      if (at !== undefined) latency.observe((performance.now() - at) / 1000);
+      // Backlog (received before the client connected) would measure the client's arrival, not delivery.
+      if (at !== undefined && at >= connectedAt) latency.observe((performance.now() - at) / 1000);
     },
     metrics: () => registry.metrics(),
   };

@@ -9,11 +9,14 @@ import type { GatewayStats } from './gateway.js';
  *
  * @example
  * ```ts
+ * import type { GatewayMetrics, GatewayMetricsSources } from 'daemon-event-bridge/http';
+ *
+ * let sources: GatewayMetricsSources | undefined;
  * const metrics: GatewayMetrics = {
- *   contentType: 'text/plain; version=0.0.4; charset=utf-8',
- *   attach(sources) { this.sources = sources; },
- *   onWrite() {},
- *   async metrics() { return `events ${sources.bridge().counters.eventsIn}\n`; },
+ *   contentType: 'text/plain; charset=utf-8',
+ *   attach: (given) => (sources = given),
+ *   onWrite: () => {},
+ *   metrics: async () => `events ${sources?.bridge().counters.eventsIn ?? 0}\n`,
  * };
  * ```
  */
@@ -44,11 +47,13 @@ export interface GatewayMetrics {
   /** Called once, by the gateway that owns the hook. */
   attach(sources: GatewayMetricsSources): void;
   /**
-   * After each write to an SSE client: message frames and bytes written, and
-   * the oldest message written (its daemon receipt time is `receivedAt(oldest)`).
-   * On the hot path: keep it cheap.
+   * After each write to an SSE client: message frames and bytes written, the
+   * oldest message written (its daemon receipt time is `receivedAt(oldest)`),
+   * and when that client connected (`performance.now()`): a message received
+   * before is backlog (replay, resume), not a live delivery. On the hot
+   * path: keep it cheap.
    */
-  onWrite(frames: number, bytes: number, oldest: SseMessage): void;
+  onWrite(frames: number, bytes: number, oldest: SseMessage, connectedAt: number): void;
   /** The exposition served at `GET /metrics`. */
   metrics(): Promise<string>;
 }

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable, Subscription } from 'rxjs';
 import { unnamedEvents } from '../operators/unnamed-events.js';
 import type { SseMessage } from '../sse/message.js';
+import { performance } from 'node:perf_hooks';
+import type { GatewayMetrics } from './metrics.js';
 import { serveSse, type ServeSseOptions } from './serve-sse.js';
 
 /** Which stream an SSE client reads: every event (`all`) or one job's (`job`). */
@@ -22,6 +24,7 @@ export class SseClients {
   constructor(
     readonly maxClients: number,
     private readonly sseOptions: ServeSseOptions,
+    private readonly metrics?: GatewayMetrics,
   ) {}
 
   /** SSE responses open now. */
@@ -56,7 +59,12 @@ export class SseClients {
     kind: SseStreamKind,
   ): void {
     const messages: SseSource = unnamed ? (id) => source(id).pipe(unnamedEvents()) : source;
-    const subscription = serveSse(req, res, messages, { ...this.sseOptions, headers });
+    const onWrite = this.metrics && writeHook(this.metrics);
+    const subscription = serveSse(req, res, messages, {
+      ...this.sseOptions,
+      headers,
+      ...(onWrite && { onWrite }),
+    });
     if (subscription.closed) return;
     this.open.add(subscription);
     this.kinds[kind]++;
@@ -70,4 +78,10 @@ export class SseClients {
   closeAll(): void {
     for (const client of [...this.open]) client.unsubscribe();
   }
+}
+
+/** One client's write hook: the metrics learn when it connected, to tell its backlog from live events. */
+function writeHook(metrics: GatewayMetrics): NonNullable<ServeSseOptions['onWrite']> {
+  const connectedAt = performance.now();
+  return (frames, bytes, oldest) => metrics.onWrite(frames, bytes, oldest, connectedAt);
 }
