@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { describeError } from '../errors.js';
 import { integerOption, parseOptions } from '../options.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../daemon/unix-socket-client.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../daemon/protocol.js';
 import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
 import { isJsonObject, type JsonObject } from '../json.js';
