@@ -308,6 +308,44 @@ describe('startFakeDaemon', () => {
       expect(daemon.counters).toMatchObject({ connections: 2, openStreams: 0 });
     });
 
+    it('freeze() stops reading, answering and streaming, like a stopped process; thaw() catches up', async () => {
+      const daemon = await start();
+      const stream = await open(daemon.socketPath);
+      stream.send(request('daemon.monitor.stream', {}, 1));
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      daemon.freeze();
+      expect(daemon.frozen).toBe(true);
+      const session = await open(daemon.socketPath);
+      session.send(request('daemon.health', {}, 7));
+      daemon.publish({ job_id: 'a', event: 'held' });
+      // Nothing is read or written while frozen (the connection itself is accepted).
+      await daemon.waitFor((counters) => counters.openConnections === 2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(daemon.counters.requests).toBe(1);
+      expect(session.received).toEqual([]);
+      expect(stream.received).toEqual([]);
+      daemon.thaw();
+      const [answer] = await session.next(1);
+      expect(answer).toMatchObject({ id: 7, result: { status: 'ok' } });
+      const [event] = await stream.next(1);
+      expect(event).toMatchObject({ method: 'monitor.event', params: { event: 'held' } });
+      expect(daemon.frozen).toBe(false);
+    });
+
+    it('publishRaw() writes bytes as they are, for lines that are not UTF-8', async () => {
+      const daemon = await start();
+      const socket = createConnection({ path: daemon.socketPath });
+      sockets.push(socket);
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.write(request('daemon.monitor.stream', {}, 1));
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      daemon.publishRaw(Buffer.from([0x7b, 0xff, 0x7d]));
+      daemon.publishRaw(Buffer.from([0xc3]), { newline: false });
+      await waitUntil(() => Buffer.concat(chunks).length === 5, 'five bytes');
+      expect([...Buffer.concat(chunks)]).toEqual([0x7b, 0xff, 0x7d, 0x0a, 0xc3]);
+    });
+
     it('waitFor() rejects when the condition is not met in time', async () => {
       const daemon = await start();
       await expect(daemon.waitFor((counters) => counters.openStreams === 1, 20)).rejects.toThrow(/20 ms/);

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { describeError } from '../errors.js';
 import { integerOption, parseOptions } from '../options.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../daemon/protocol.js';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  EVENT_NOTIFICATION_METHOD,
+  HEALTH_METHOD,
+  MONITOR_STREAM_METHOD,
+  OBSERVER_EVENTS_METHOD,
+} from '../daemon/protocol.js';
 import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
 import { isJsonObject, type JsonObject } from '../json.js';
@@ -110,7 +116,6 @@ interface Waiter {
   readonly timer: NodeJS.Timeout;
 }
 
-const STREAM_METHOD = 'daemon.monitor.stream';
 const fakeDaemonOptionsSchema = z.strictObject({
   socketPath: z.string().min(1).optional(),
   historyLimit: integerOption(1, 10_000_000).default(1_000),
@@ -158,6 +163,9 @@ export class FakeDaemon {
     droppedEvents: 0,
   };
   private state: 'up' | 'restarting' | 'stopped' = 'up';
+  private isFrozen = false;
+  /** Stream writes held while frozen, sent by `thaw()`. */
+  private readonly held: Array<string | Buffer> = [];
 
   private constructor(
     /** The socket path clients connect to (the same across restarts). */
@@ -207,16 +215,19 @@ export class FakeDaemon {
         events.splice(0, events.length - this.options.historyLimit);
       this.history.set(jobId, events);
     }
-    this.broadcast(JSON.stringify({ jsonrpc: '2.0', method: 'monitor.event', params: event }) + '\n');
+    this.broadcast(
+      JSON.stringify({ jsonrpc: '2.0', method: EVENT_NOTIFICATION_METHOD, params: event }) + '\n',
+    );
   }
 
   /**
    * Writes one line verbatim to every open stream (a `\n` is added unless
    * `newline: false`): malformed JSON, invalid JSON-RPC, oversize lines,
-   * half a line before `dropConnections()`...
+   * half a line before `dropConnections()`, bytes that are not UTF-8...
    */
-  publishRaw(line: string, options: { newline?: boolean } = {}): void {
-    this.broadcast(options.newline === false ? line : `${line}\n`);
+  publishRaw(line: string | Uint8Array, options: { newline?: boolean } = {}): void {
+    const newline = options.newline === false ? '' : '\n';
+    this.broadcast(typeof line === 'string' ? line + newline : Buffer.concat([line, Buffer.from(newline)]));
   }
 
   /** Replaces the history `daemon.observer_events` answers for one job (newest last). */
@@ -231,6 +242,31 @@ export class FakeDaemon {
   handle(method: string, handler: FakeMethodHandler | undefined): void {
     if (handler === undefined) this.handlers.delete(method);
     else this.handlers.set(method, handler);
+  }
+
+  /**
+   * Stops reading and answering, like a daemon stopped with SIGSTOP or
+   * deadlocked: its sockets stay open, connections are still accepted (as
+   * the kernel would) but nothing sent to it is read, and events published
+   * meanwhile are held. Answers a custom handler has already scheduled still
+   * go out. {@link thaw} resumes.
+   */
+  freeze(): void {
+    this.isFrozen = true;
+    for (const { socket } of this.connections) socket.pause();
+  }
+
+  /** Resumes after {@link freeze}: reads what waited, answers it, and sends the held events. */
+  thaw(): void {
+    if (!this.isFrozen) return;
+    this.isFrozen = false;
+    for (const { socket } of this.connections) socket.resume();
+    for (const text of this.held.splice(0)) this.broadcast(text);
+  }
+
+  /** True between {@link freeze} and {@link thaw}. */
+  get frozen(): boolean {
+    return this.isFrozen;
   }
 
   /** Closes every client connection at once; the daemon keeps listening. */
@@ -341,6 +377,7 @@ export class FakeDaemon {
           });
       }
     });
+    if (this.isFrozen) socket.pause();
     socket.on('error', () => {});
     socket.on('close', () => {
       this.connections.delete(connection);
@@ -379,9 +416,9 @@ export class FakeDaemon {
       } catch (error) {
         reply.error(JsonRpcErrorCode.InternalError, `handler of ${method} threw: ${describeError(error)}`);
       }
-    } else if (method === STREAM_METHOD) this.openStream(connection);
-    else if (method === 'daemon.observer_events') this.observerEvents(params, reply);
-    else if (method === 'daemon.health') reply.result(this.health());
+    } else if (method === MONITOR_STREAM_METHOD) this.openStream(connection);
+    else if (method === OBSERVER_EVENTS_METHOD) this.observerEvents(params, reply);
+    else if (method === HEALTH_METHOD) reply.result(this.health());
     else reply.error(JsonRpcErrorCode.MethodNotFound, `Method not found: ${method}`);
     this.changed();
   }
@@ -436,7 +473,11 @@ export class FakeDaemon {
     this.write(connection.socket, JSON.stringify({ jsonrpc: '2.0', error, id }) + '\n');
   }
 
-  private broadcast(text: string): void {
+  private broadcast(text: string | Buffer): void {
+    if (this.isFrozen) {
+      this.held.push(text);
+      return;
+    }
     for (const connection of this.streams) {
       const { socket } = connection;
       if (socket.destroyed || !socket.writable) continue;
