@@ -3,12 +3,8 @@ import type { SkippedLine, SkipReason } from './json-rpc-connection.js';
 import type { JsonRpcResponse } from './json-rpc.js';
 
 /**
- * What a daemon client skipped, per cause. The keys are stable (metrics and
- * `/healthz` use them): `invalidUtf8` lines not UTF-8, `nul` lines holding a
- * NUL character, `notJson` other lines that are not JSON (empty ones
- * included), `notJsonRpc` JSON that is not a JSON-RPC message (or a
- * notification whose params is not an object), `oversize` lines longer than
- * `maxMessageBytes`, `unknownId` responses whose id matched no request.
+ * What a daemon client skipped, per cause. The keys are stable: metrics and
+ * `/healthz` use them.
  *
  * @example
  * ```ts
@@ -17,11 +13,17 @@ import type { JsonRpcResponse } from './json-rpc.js';
  * ```
  */
 export interface SkippedLineCounts {
+  /** Lines that are not UTF-8. */
   readonly invalidUtf8: number;
+  /** Lines holding a NUL character (binary garbage: JSON text never does). */
   readonly nul: number;
+  /** Other lines that are not JSON, empty ones included. */
   readonly notJson: number;
+  /** JSON that is not a JSON-RPC message, or a notification whose params is not an object. */
   readonly notJsonRpc: number;
+  /** Lines longer than `maxMessageBytes`. */
   readonly oversize: number;
+  /** Responses whose id matched no request on their connection. */
   readonly unknownId: number;
 }
 

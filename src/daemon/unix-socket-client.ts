@@ -1,9 +1,9 @@
-import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { loggerSchema, silentLogger, type BridgeLogger } from '../logger.js';
-import { integerOption as integer, MAX_TIMER_MS, parseOptions } from '../options.js';
+import { integerOption as integer, MAX_TIMER_MS, parseOptions, schedulerOption } from '../options.js';
 import { ConnectionPool } from './connection-pool.js';
 import type { DaemonClient, StreamHooks } from './daemon-client.js';
 import { DaemonClientClosedError, DaemonRpcError, DaemonUnresponsiveError } from './errors.js';
@@ -14,27 +14,9 @@ import { PooledCall, type PooledCallContext, type Settle } from './pooled-call.j
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SOCKET_PATH, HEALTH_METHOD } from './protocol.js';
 import { SkipCounters, type SkippedLineCounts } from './skip-counters.js';
 
-export { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SOCKET_PATH } from './protocol.js';
+export { DEFAULT_SOCKET_PATH } from './protocol.js';
 
-const schedulerSchema = z.custom<SchedulerLike>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as SchedulerLike).now === 'function' &&
-    typeof (value as SchedulerLike).schedule === 'function',
-  { error: 'expected an RxJS SchedulerLike (with now() and schedule())' },
-);
-
-/**
- * The zod schema that guards {@link UnixSocketDaemonClientOptions}; defaults are applied here.
- *
- * @example
- * ```ts
- * import { unixSocketDaemonClientOptionsSchema } from './unix-socket-client.js';
- *
- * unixSocketDaemonClientOptionsSchema.parse({}).poolSize; // 8
- * ```
- */
+/** Guards {@link UnixSocketDaemonClientOptions}; each default is stated here, once. */
 export const unixSocketDaemonClientOptionsSchema = z.strictObject({
   timeoutMs: integer(1, MAX_TIMER_MS).default(30_000),
   acquireTimeoutMs: integer(1, MAX_TIMER_MS).default(30_000),
@@ -45,7 +27,7 @@ export const unixSocketDaemonClientOptionsSchema = z.strictObject({
   healthIntervalMs: integer(0, MAX_TIMER_MS).default(10_000),
   healthTimeoutMs: integer(1, MAX_TIMER_MS).default(5_000),
   healthMaxMisses: integer(1, 1_000).default(3),
-  scheduler: schedulerSchema.default(asyncScheduler),
+  scheduler: schedulerOption(),
   logger: loggerSchema.optional(),
 });
 
