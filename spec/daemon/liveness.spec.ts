@@ -1,14 +1,15 @@
 import { NEVER, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { DaemonUnresponsiveError } from '../../src/daemon/errors';
 import { failWhenUnresponsive, type LivenessConfig } from '../../src/daemon/liveness';
+import { createTestScheduler } from '../support/marbles';
 
 describe('failWhenUnresponsive', () => {
   let testScheduler: TestScheduler;
   let misses: number[];
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
     misses = [];
   });
 

@@ -21,6 +21,7 @@ import {
 import type { JsonObject } from '../../src/json';
 import { startFakeDaemon, type FakeDaemon, type FakeReply } from '../../src/testing/fake-daemon';
 import { ManualScheduler } from '../support/manual-scheduler';
+import { waitUntil } from '../support/wait-until';
 
 const STREAM = 'daemon.monitor.stream';
 const event = (n: number, jobId = 'job-a'): JsonObject => ({
@@ -41,15 +42,6 @@ function record(source: ReturnType<UnixSocketDaemonClient['stream']>) {
     error: (error: unknown) => (seen.error = error),
   });
   return { seen, subscription };
-}
-
-/** Waits for real I/O: polls `condition` until true, or fails naming `what`. */
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 describe('UnixSocketDaemonClient', () => {
@@ -393,7 +385,7 @@ describe('UnixSocketDaemonClient', () => {
       clock.advance(1_000);
       if (!answered) return;
       await daemon.waitFor((counters) => counters.requests === before + 1);
-      await until(() => client.stats().pool.idle === 1, 'the probe answer');
+      await waitUntil(() => client.stats().pool.idle === 1, 'the probe answer');
     };
 
     it('keeps a stream open while the daemon answers daemon.health on the pool', async () => {
@@ -533,12 +525,12 @@ describe('UnixSocketDaemonClient', () => {
       await daemon.waitFor((counters) => counters.openStreams === 2);
       expect(client.stats().streams).toBe(2);
       daemon.publish(event(1));
-      await until(() => a.seen.events.length === 1 && b.seen.events.length === 1, 'both streams');
+      await waitUntil(() => a.seen.events.length === 1 && b.seen.events.length === 1, 'both streams');
       a.subscription.unsubscribe();
       expect(client.stats().streams).toBe(1);
       await daemon.waitFor((counters) => counters.openStreams === 1);
       daemon.publish(event(2));
-      await until(() => b.seen.events.length === 2, 'the second event');
+      await waitUntil(() => b.seen.events.length === 2, 'the second event');
       expect(a.seen.events).toEqual([event(1)]);
       expect(daemon.counters.connections).toBe(2);
     });
@@ -547,9 +539,9 @@ describe('UnixSocketDaemonClient', () => {
       const { seen } = record(client.stream(STREAM));
       await daemon.waitFor((counters) => counters.openStreams === 1);
       daemon.publish(event(1));
-      await until(() => seen.events.length === 1, 'the event');
+      await waitUntil(() => seen.events.length === 1, 'the event');
       daemon.dropConnections();
-      await until(() => seen.completed, 'completion');
+      await waitUntil(() => seen.completed, 'completion');
       expect(seen.error).toBeUndefined();
       expect(client.stats().streams).toBe(0);
     });
@@ -627,9 +619,9 @@ describe('UnixSocketDaemonClient', () => {
       await new Promise<void>((resolve) => server.listen(path, resolve));
       let opened = false;
       const { seen } = record(makeClient({}, path).stream(STREAM, {}, { onOpen: () => (opened = true) }));
-      await until(() => opened && accepted !== undefined, 'the connection');
+      await waitUntil(() => opened && accepted !== undefined, 'the connection');
       accepted!.destroy();
-      await until(() => seen.error !== undefined || seen.completed, 'the end of the stream');
+      await waitUntil(() => seen.error !== undefined || seen.completed, 'the end of the stream');
       expect(seen.error).toBeInstanceOf(DaemonConnectionError);
       expect(seen.error).toMatchObject({ code: 'ERR_DAEMON_CONNECTION', socketPath: path });
     });

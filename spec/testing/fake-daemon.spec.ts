@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { NdjsonSplitter } from '../../src/daemon/ndjson';
 import type { JsonObject } from '../../src/json';
 import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
+import { waitUntil } from '../support/wait-until';
 
 /** A bare NDJSON connection to the daemon, to see exactly what it sends. */
 interface RawSession {
@@ -22,14 +23,6 @@ function parse(line: string): JsonObject {
     return JSON.parse(line) as JsonObject;
   } catch {
     return { notJson: line };
-  }
-}
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 
