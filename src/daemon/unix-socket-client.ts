@@ -1,16 +1,17 @@
 import { Observable, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors.js';
-import { isJsonObject, type JsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
 import { loggerSchema, silentLogger, type BridgeLogger } from '../logger.js';
 import { integerOption as integer, MAX_TIMER_MS, parseOptions, schedulerOption } from '../options.js';
 import { ConnectionPool } from './connection-pool.js';
 import type { DaemonClient, StreamHooks } from './daemon-client.js';
 import { DaemonClientClosedError, DaemonRpcError, DaemonUnresponsiveError } from './errors.js';
 import { JsonRpcConnection, type JsonRpcConnectionHandler } from './json-rpc-connection.js';
-import { answers, encodeRequest, isNotification, rpcError } from './json-rpc.js';
+import { encodeRequest } from './json-rpc.js';
 import { failWhenUnresponsive } from './liveness.js';
 import { PooledCall, type PooledCallContext, type Settle } from './pooled-call.js';
+import { StreamCall } from './stream-call.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SOCKET_PATH, HEALTH_METHOD } from './protocol.js';
 import { SkipCounters, type SkippedLineCounts } from './skip-counters.js';
 
@@ -163,7 +164,7 @@ export class UnixSocketDaemonClient implements DaemonClient {
   private readonly pool: ConnectionPool;
   private readonly callContext: PooledCallContext;
   private readonly calls = new Set<PooledCall>();
-  private readonly streams = new Set<JsonRpcConnection>();
+  private readonly streams = new Set<StreamCall>();
   private readonly counters = {
     connectionsOpened: 0,
     staleRetries: 0,
@@ -332,72 +333,32 @@ export class UnixSocketDaemonClient implements DaemonClient {
 
   private openStream(method: string, params: JsonObject, hooks: StreamHooks): Observable<JsonObject> {
     return new Observable<JsonObject>((subscriber) => {
-      if (this.closed) {
-        subscriber.error(new DaemonClientClosedError());
-        return;
-      }
+      if (this.closed) return subscriber.error(new DaemonClientClosedError());
       const id = this.nextId++;
-      const request = encodeRequest(method, params, id);
-      const handler: JsonRpcConnectionHandler = {
-        connect: () => {
-          connection.send(request);
-          this.logger.debug('daemon stream open', { method });
-          try {
-            hooks.onOpen?.();
-          } catch (error) {
-            // A throwing hook must not become an uncaught exception in a socket event.
-            end();
-            subscriber.error(error);
-          }
-        },
-        message: (message) => {
-          if (isNotification(message)) {
-            if (isJsonObject(message.params)) subscriber.next(message.params);
-            else
-              this.skips.line(
-                { reason: 'not_json_rpc', sample: 'notification params is not an object' },
-                method,
-              );
-          } else if (answers(message, id)) {
-            end();
-            const error = rpcError(message, method);
-            if (error === undefined) subscriber.complete();
-            else subscriber.error(error);
-          } else {
-            this.skips.unknownResponse(message, method);
-          }
-        },
-        skip: (line) => this.skips.line(line, method),
-        close: (error) => {
-          end();
-          if (error === undefined) subscriber.complete();
-          else subscriber.error(error);
-        },
+      const request = { method, id, line: encodeRequest(method, params, id), hooks };
+      const stream = new StreamCall(
+        request,
+        subscriber,
+        (handler) => this.connect(handler),
+        this.skips,
+        this.logger,
+      );
+      this.streams.add(stream);
+      return () => {
+        this.streams.delete(stream);
+        stream.end();
       };
-      const connection = this.connect(handler);
-      this.streams.add(connection);
-      const end = (): void => {
-        this.streams.delete(connection);
-        connection.destroy();
-      };
-      connection.closed.then(() => this.logger.debug('daemon stream closed', { method }), ignore);
-      return end;
     });
   }
 
   private async closeAll(): Promise<void> {
     this.closed = true;
     const pooled = this.pool.close();
-    const streams = [...this.streams];
-    const sockets = streams.map((connection) => connection.closed);
+    const streams = [...this.streams].map((stream) => stream.closed);
     const error = new DaemonClientClosedError();
     for (const call of [...this.calls]) call.fail(error);
-    for (const connection of streams) {
-      const { handler } = connection;
-      connection.destroy();
-      handler.close(error);
-    }
-    await Promise.all([pooled, ...sockets]);
+    for (const stream of [...this.streams]) stream.fail(error);
+    await Promise.all([pooled, ...streams]);
   }
 
   private connect(handler: JsonRpcConnectionHandler | undefined): JsonRpcConnection {
