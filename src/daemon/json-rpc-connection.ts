@@ -106,7 +106,6 @@ export class JsonRpcConnection {
   readonly closed: Promise<void>;
 
   constructor(
-    /** The daemon's socket path. */
     readonly socketPath: string,
     options: JsonRpcConnectionOptions,
     /** Receives this connection's events; may be replaced at any time. */

@@ -152,7 +152,7 @@ export class FakeDaemon {
   private readonly handlers = new Map<string, FakeMethodHandler>();
   private readonly waiters = new Set<Waiter>();
   private readonly started = Date.now();
-  private readonly stats: Counters = {
+  private readonly counts: Counters = {
     connections: 0,
     openConnections: 0,
     peakConnections: 0,
@@ -198,7 +198,7 @@ export class FakeDaemon {
 
   /** A snapshot of the counters. */
   get counters(): FakeDaemonCounters {
-    return { ...this.stats };
+    return { ...this.counts };
   }
 
   /**
@@ -206,7 +206,7 @@ export class FakeDaemon {
    * and records it in its job's history for `daemon.observer_events`.
    */
   publish(event: JsonObject): void {
-    this.stats.published++;
+    this.counts.published++;
     const jobId = event['job_id'];
     if (typeof jobId === 'string') {
       const events = this.history.get(jobId) ?? [];
@@ -360,18 +360,18 @@ export class FakeDaemon {
   }
 
   private accept(socket: Socket): void {
-    this.stats.connections++;
-    const connection: Connection = { id: this.stats.connections, socket, backlog: 0 };
+    this.counts.connections++;
+    const connection: Connection = { id: this.counts.connections, socket, backlog: 0 };
     this.connections.add(connection);
-    this.stats.openConnections++;
-    this.stats.peakConnections = Math.max(this.stats.peakConnections, this.stats.openConnections);
+    this.counts.openConnections++;
+    this.counts.peakConnections = Math.max(this.counts.peakConnections, this.counts.openConnections);
     const splitter = new NdjsonSplitter(this.options.maxMessageBytes);
     socket.on('data', (chunk: Buffer) => {
       for (const item of splitter.push(chunk)) {
         if (socket.destroyed) return;
         if (item.type === 'line') this.receive(connection, item.line);
         else
-          this.answer(connection, null, {
+          this.answerError(connection, null, {
             code: JsonRpcErrorCode.InvalidRequest,
             message: 'Message too large',
           });
@@ -381,8 +381,8 @@ export class FakeDaemon {
     socket.on('error', () => {});
     socket.on('close', () => {
       this.connections.delete(connection);
-      this.stats.openConnections--;
-      if (this.streams.delete(connection)) this.stats.openStreams--;
+      this.counts.openConnections--;
+      if (this.streams.delete(connection)) this.counts.openStreams--;
       this.changed();
     });
     this.changed();
@@ -394,8 +394,8 @@ export class FakeDaemon {
     try {
       value = JSON.parse(line);
     } catch {
-      this.stats.parseErrors++;
-      this.answer(connection, null, { code: JsonRpcErrorCode.ParseError, message: 'Parse error' });
+      this.counts.parseErrors++;
+      this.answerError(connection, null, { code: JsonRpcErrorCode.ParseError, message: 'Parse error' });
       this.changed();
       return;
     }
@@ -403,11 +403,11 @@ export class FakeDaemon {
     if (!parsed.success) {
       const id =
         isJsonObject(value) && ['number', 'string'].includes(typeof value['id']) ? value['id'] : null;
-      this.answer(connection, id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Invalid Request' });
+      this.answerError(connection, id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Invalid Request' });
       return;
     }
     const { method, params, id } = parsed.data;
-    this.stats.requests++;
+    this.counts.requests++;
     const reply = this.reply(connection, id);
     const custom = this.handlers.get(method);
     if (custom !== undefined) {
@@ -426,7 +426,7 @@ export class FakeDaemon {
   private openStream(connection: Connection): void {
     if (this.streams.has(connection)) return;
     this.streams.add(connection);
-    this.stats.openStreams++;
+    this.counts.openStreams++;
   }
 
   private observerEvents(params: unknown, reply: FakeReply): void {
@@ -446,8 +446,8 @@ export class FakeDaemon {
     return {
       status: 'ok',
       uptime_seconds: (Date.now() - this.started) / 1000,
-      connections: this.stats.openConnections,
-      streams: this.stats.openStreams,
+      connections: this.counts.openConnections,
+      streams: this.counts.openStreams,
     };
   }
 
@@ -460,7 +460,7 @@ export class FakeDaemon {
         if (id !== undefined) this.write(socket, JSON.stringify({ jsonrpc: '2.0', result, id }) + '\n');
       },
       error: (code, message, data) => {
-        if (id !== undefined) this.answer(connection, id, { code, message, data: data ?? null });
+        if (id !== undefined) this.answerError(connection, id, { code, message, data: data ?? null });
       },
       raw: (text) => this.write(socket, text),
       close: () => {
@@ -469,7 +469,7 @@ export class FakeDaemon {
     };
   }
 
-  private answer(connection: Connection, id: unknown, error: JsonObject): void {
+  private answerError(connection: Connection, id: unknown, error: JsonObject): void {
     this.write(connection.socket, JSON.stringify({ jsonrpc: '2.0', error, id }) + '\n');
   }
 
@@ -482,7 +482,7 @@ export class FakeDaemon {
       const { socket } = connection;
       if (socket.destroyed || !socket.writable) continue;
       if (connection.backlog >= this.options.streamQueueSize) {
-        this.stats.droppedEvents++;
+        this.counts.droppedEvents++;
         continue;
       }
       if (!socket.write(text) && connection.backlog++ === 0) {
