@@ -173,7 +173,13 @@ describe('gatewayEvents', () => {
     source.message('message', '{"event":"sheet.completed"}', 'b');
     expect(error()).toBeUndefined();
     expect(events.slice(1)).toEqual([
-      { type: 'message', event: 'daemon_event', id: 'a', data: undefined, raw: '{"event": "sheet.started", oops' },
+      {
+        type: 'message',
+        event: 'daemon_event',
+        id: 'a',
+        data: undefined,
+        raw: '{"event": "sheet.started", oops',
+      },
       { type: 'message', event: 'heartbeat', id: undefined, data: undefined, raw: 'not json' },
       {
         type: 'message',
@@ -229,7 +235,10 @@ describe('gatewayEvents', () => {
       let error: unknown;
       gatewayEvents('/s').subscribe({ error: (e: unknown) => (error = e) });
       expect(error).toBeInstanceOf(EventSourceUnavailableError);
-      expect(error).toMatchObject({ name: 'EventSourceUnavailableError', code: 'ERR_EVENTSOURCE_UNAVAILABLE' });
+      expect(error).toMatchObject({
+        name: 'EventSourceUnavailableError',
+        code: 'ERR_EVENTSOURCE_UNAVAILABLE',
+      });
     } finally {
       if (saved) Object.defineProperty(globalThis, 'EventSource', saved);
     }

@@ -84,12 +84,16 @@ const STATES: Readonly<Record<GatewayConnectionState, GatewayEvent>> = {
  *   .subscribe((e) => console.log(e));
  * ```
  */
-export function gatewayEvents(url: string | URL, options: GatewayEventsOptions = {}): Observable<GatewayEvent> {
+export function gatewayEvents(
+  url: string | URL,
+  options: GatewayEventsOptions = {},
+): Observable<GatewayEvent> {
   const unnamed = options.unnamed ?? true;
   const names = new Set(['message', ...CONTROL_EVENTS, ...(options.events ?? [])]);
   return new Observable<GatewayEvent>((subscriber) => {
     const EventSourceClass =
-      options.EventSource ?? (globalThis as { EventSource?: GatewayEventsOptions['EventSource'] }).EventSource;
+      options.EventSource ??
+      (globalThis as { EventSource?: GatewayEventsOptions['EventSource'] }).EventSource;
     if (typeof EventSourceClass !== 'function') {
       subscriber.error(new EventSourceUnavailableError());
       return undefined;
@@ -101,7 +105,8 @@ export function gatewayEvents(url: string | URL, options: GatewayEventsOptions =
       subscriber.next(STATES[next]);
     };
     setState('connecting');
-    const init = options.withCredentials === undefined ? undefined : { withCredentials: options.withCredentials };
+    const init =
+      options.withCredentials === undefined ? undefined : { withCredentials: options.withCredentials };
     const source = new EventSourceClass(unnamed ? withUnnamed(url) : String(url), init);
     source.addEventListener('open', () => setState('open'));
     source.addEventListener('error', () => {

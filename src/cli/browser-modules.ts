@@ -85,7 +85,9 @@ export function transpiledModules(srcDir: string): Map<string, string> {
  */
 export function pointRxjsAt(text: string, rxjsPath: string): string {
   return text.replace(IMPORT, (statement, quote: string, specifier: string) =>
-    specifier === RXJS ? statement.replace(`${quote}${RXJS}${quote}`, `${quote}${rxjsPath}${quote}`) : statement,
+    specifier === RXJS
+      ? statement.replace(`${quote}${RXJS}${quote}`, `${quote}${rxjsPath}${quote}`)
+      : statement,
   );
 }
 
@@ -117,7 +119,9 @@ function importsOf(text: string): string[] {
 
 function resolveImport(from: string, specifier: string): string {
   if (!specifier.startsWith('./') && !specifier.startsWith('../')) {
-    throw new Error(`${from} imports "${specifier}": the browser client may import only rxjs and its own files`);
+    throw new Error(
+      `${from} imports "${specifier}": the browser client may import only rxjs and its own files`,
+    );
   }
   const path = posix.normalize(posix.join(posix.dirname(from), specifier));
   if (path.startsWith('../') || !path.endsWith('.js')) {

@@ -27,7 +27,12 @@ const sparkline = createSparkline({
 const jobs = createJobs(byId('jobs'), selectJob);
 const timeline = createTimeline(byId('timeline'), selectJob);
 const panel = createPanel(
-  { panel: byId('job-panel'), title: byId('panel-title'), meta: byId('panel-meta'), events: byId('panel-events') },
+  {
+    panel: byId('job-panel'),
+    title: byId('panel-title'),
+    meta: byId('panel-meta'),
+    events: byId('panel-events'),
+  },
   jobs,
 );
 const totals = { events: 0, failures: 0 };

@@ -9,8 +9,14 @@ export function nowSeconds() {
 }
 
 export function formatTime(seconds) {
-  const date = typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000) : new Date();
-  return date.toLocaleTimeString([], { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const date =
+    typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000) : new Date();
+  return date.toLocaleTimeString([], {
+    hour12: false,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 export function money(value) {
@@ -48,7 +54,8 @@ const SUMMARIES = {
   },
   'sheet.failed': (d, add) => {
     add(d.error_classification);
-    if (typeof d.validation_pass_rate === 'number') add(`${Math.round(d.validation_pass_rate)}% validations passed`);
+    if (typeof d.validation_pass_rate === 'number')
+      add(`${Math.round(d.validation_pass_rate)}% validations passed`);
     add(d.instrument);
   },
   'sheet.retrying': (d, add) => {

@@ -47,13 +47,23 @@ export function createJobs(list, onSelect) {
     },
     render(selected) {
       const sorted = [...jobs.values()].sort((a, b) => a.id.localeCompare(b.id));
-      if (sorted.length > 0) list.replaceChildren(...sorted.map((job) => jobItem(job, job.id === selected, onSelect)));
+      if (sorted.length > 0)
+        list.replaceChildren(...sorted.map((job) => jobItem(job, job.id === selected, onSelect)));
     },
   };
 }
 
 function newJob(id) {
-  return { id, status: 'running', sheet: 0, completed: 0, failed: 0, skipped: 0, cost: undefined, lastSeen: 0 };
+  return {
+    id,
+    status: 'running',
+    sheet: 0,
+    completed: 0,
+    failed: 0,
+    skipped: 0,
+    cost: undefined,
+    lastSeen: 0,
+  };
 }
 
 function jobItem(job, selected, onSelect) {

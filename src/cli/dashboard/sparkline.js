@@ -39,7 +39,10 @@ export function createSparkline({ line, area, rate }) {
     });
     line.setAttribute('points', points.join(' '));
     const start = points.length > 0 ? points[0].split(',')[0] : WIDTH;
-    area.setAttribute('d', points.length > 1 ? `M${start},${HEIGHT} L${points.join(' L')} L${WIDTH},${HEIGHT} Z` : '');
+    area.setAttribute(
+      'd',
+      points.length > 1 ? `M${start},${HEIGHT} L${points.join(' L')} L${WIDTH},${HEIGHT} Z` : '',
+    );
     const recent = counts.slice(-5);
     rate.textContent = recent.length ? (recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1) : '0.0';
   }
