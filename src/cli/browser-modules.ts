@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
+import type TypeScript from 'typescript';
 
 /** The browser client's entry, relative to a folder of ES modules laid out like `src/`. */
 export const BROWSER_ENTRY = 'browser/index.js';
@@ -66,7 +67,7 @@ export function browserModules(dashboardDir: string): Map<string, string> {
  * ```
  */
 export function transpiledModules(srcDir: string): Map<string, string> {
-  const ts = createRequire(join(srcDir, 'index.ts'))('typescript') as typeof import('typescript');
+  const ts = createRequire(join(srcDir, 'index.ts'))('typescript') as typeof TypeScript;
   const compilerOptions = { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 };
   return collectModules((path) => {
     const fileName = join(srcDir, path.replace(/\.js$/, '.ts'));
