@@ -21,14 +21,15 @@ import { daemonEventSchema } from '../daemon/daemon-event.js';
 import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
-import { toSseMessage, type SseMessage } from '../sse/sse-message.js';
+import type { SseMessage } from '../sse/message.js';
+import { toSseMessage } from './to-sse-message.js';
 import { BRIDGE_STOPPED, heartbeatMessage, streamResetMessage } from './control-messages.js';
-import { endOn } from './end-on.js';
+import { endOn } from '../operators/end-on.js';
 import { EventRouter } from './event-router.js';
-import { heartbeat } from './heartbeat.js';
+import { heartbeat } from '../operators/heartbeat.js';
 import { observerHistory } from './observer-history.js';
-import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './options.js';
-import { reconnect } from './reconnect.js';
+import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
+import { reconnect } from '../operators/reconnect.js';
 import { ReplayRing } from './replay-ring.js';
 
 /**
@@ -122,7 +123,7 @@ export class DaemonEventBridge {
   private readonly stopSignal = new Subject<void>();
   private readonly stateSubject = new BehaviorSubject<BridgeState>('idle');
   private readonly connection$: Observable<never>;
-  private hold: Subscription | undefined;
+  private runningConnection: Subscription | undefined;
   private isRunning = false;
   private seq = 0;
   private counters = { eventsIn: 0, invalidEvents: 0, reconnects: 0 };
@@ -159,7 +160,7 @@ export class DaemonEventBridge {
     this.isRunning = true;
     this.setState('idle');
     this.logger.info('event bridge started', { instanceId: this.instanceId });
-    if (!this.options.connectOnDemand) this.hold = this.connection$.subscribe();
+    if (!this.options.connectOnDemand) this.runningConnection = this.connection$.subscribe();
   }
 
   /**
@@ -170,8 +171,8 @@ export class DaemonEventBridge {
     if (!this.isRunning) return;
     this.isRunning = false;
     this.stopSignal.next();
-    this.hold?.unsubscribe();
-    this.hold = undefined;
+    this.runningConnection?.unsubscribe();
+    this.runningConnection = undefined;
     this.setState('stopped');
     this.logger.info('event bridge stopped', { instanceId: this.instanceId });
   }
@@ -335,7 +336,7 @@ export class DaemonEventBridge {
 
   private skipInvalid(reason: string, raw: unknown): void {
     this.counters.invalidEvents++;
-    this.logger.warn(reason, { invalidEvents: this.counters.invalidEvents, sample: sample(raw) });
+    this.logger.warn(reason, { invalidEvents: this.counters.invalidEvents, sample: truncatedJson(raw) });
   }
 
   /**
@@ -394,7 +395,7 @@ export class DaemonEventBridge {
   }
 }
 
-function sample(raw: unknown): string {
+function truncatedJson(raw: unknown): string {
   let text: string;
   try {
     text = JSON.stringify(raw) ?? String(raw);
