@@ -4,7 +4,7 @@ import { join, posix } from 'node:path';
 import type TypeScript from 'typescript';
 
 /** The browser client's entry, relative to a folder of ES modules laid out like `src/`. */
-export const BROWSER_ENTRY = 'browser/index.js';
+const BROWSER_ENTRY = 'browser/index.js';
 
 /** The one bare import the browser client may have; the dashboard serves it as `rxjs.js`. */
 const RXJS = 'rxjs';
@@ -17,7 +17,10 @@ const IMPORT = /^\s*(?:import|export)\s(?:[^'";]*?\sfrom\s*)?(['"])([^'"]+)\1/gm
  * relative to the root (`browser/index.js`, `errors.js` …), read with
  * `read(path)`. Relative imports are followed; `rxjs` is the only bare import
  * allowed, and an import leaving the root throws, so only the browser
- * client's own files are ever collected.
+ * client's own files are ever collected. scripts/build.mjs uses it (from
+ * the CommonJS build) to copy the client into the built dashboard.
+ *
+ * @public
  *
  * @example
  * ```ts
