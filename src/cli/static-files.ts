@@ -82,7 +82,11 @@ export class StaticFiles {
     }
     for (const [path, text] of browserModules(dir)) {
       const rxjs = posix.relative(posix.dirname(path), 'rxjs.js');
-      this.add(LIB + path, Buffer.from(pointRxjsAt(text, rxjs.startsWith('.') ? rxjs : `./${rxjs}`)), JS);
+      this.add(
+        LIB + path,
+        Buffer.from(pointRxjsAt(withoutSourceMap(text), rxjs.startsWith('.') ? rxjs : `./${rxjs}`)),
+        JS,
+      );
     }
     this.add(`${LIB}rxjs.js`, Buffer.from(rxjsModule()), JS);
   }
@@ -137,4 +141,9 @@ function pathOf(req: IncomingMessage): string {
   if (!url.startsWith('/')) return '';
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
+}
+
+/** The module without its `//# sourceMappingURL` line: the maps are not served. */
+function withoutSourceMap(text: string): string {
+  return text.replace(/^\/\/# sourceMappingURL=.*$/m, '');
 }
