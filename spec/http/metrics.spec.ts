@@ -82,7 +82,7 @@ describe('gateway metrics and readiness (prom-client, fake daemon)', () => {
     registry = new Registry();
     gateway = createGateway(bridge, {
       maxClients: 2,
-      metrics: prometheusMetrics({ registry, daemonClient: client }),
+      metrics: prometheusMetrics({ registry }),
     });
     server = await startServer(gateway);
     bridge.start();

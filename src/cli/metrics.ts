@@ -1,5 +1,4 @@
 import type { GatewayMetrics } from '../http/metrics.js';
-import type { DaemonClientStatsSource } from '../http/metrics-prometheus.js';
 import type { BridgeLogger } from '../logger.js';
 
 /**
@@ -10,14 +9,11 @@ import type { BridgeLogger } from '../logger.js';
  *
  * @example
  * ```ts
- * const metrics = await loadMetrics(client, logger);
+ * const metrics = await loadMetrics(logger);
  * createGateway(bridge, metrics ? { metrics } : {});
  * ```
  */
-export async function loadMetrics(
-  daemonClient: DaemonClientStatsSource,
-  logger: BridgeLogger,
-): Promise<GatewayMetrics | undefined> {
+export async function loadMetrics(logger: BridgeLogger): Promise<GatewayMetrics | undefined> {
   const loaded = await Promise.all([import('prom-client'), import('../http/metrics-prometheus.js')]).catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code !== 'MODULE_NOT_FOUND') throw error;
@@ -29,5 +25,5 @@ export async function loadMetrics(
   const [promClient, entry] = loaded;
   const registry = new promClient.Registry();
   promClient.collectDefaultMetrics({ register: registry });
-  return entry.prometheusMetrics({ registry, daemonClient });
+  return entry.prometheusMetrics({ registry });
 }

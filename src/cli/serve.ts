@@ -25,7 +25,7 @@ import { loadMetrics } from './metrics.js';
 export async function runServe(options: ServeOptions, logger: BridgeLogger): Promise<RunningCommand> {
   const client = new UnixSocketDaemonClient(options.socket, { ...options.daemon, logger });
   const bridge = new DaemonEventBridge(client, { ...options.bridge, logger });
-  const metrics = await loadMetrics(client, logger);
+  const metrics = await loadMetrics(logger);
   const states = logBridgeState(bridge, logger);
   bridge.start();
   const release = async (): Promise<void> => {

@@ -113,7 +113,7 @@ function sendText(request: GatewayRequest, status: number, body: string, content
 
 /** The `/healthz` body: the bridge's stats with the gateway's counters folded in. */
 function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
-  const { state, running, consumers, counters, replay, lastEventId } = bridge.stats();
+  const { state, running, consumers, counters, replay, lastEventId, daemon } = bridge.stats();
   return {
     state,
     running,
@@ -126,5 +126,6 @@ function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
     clients: { open: gateway.clients, max: gateway.maxClients },
     replay,
     lastEventId: lastEventId ?? null,
+    ...(daemon === undefined ? {} : { daemon }),
   };
 }

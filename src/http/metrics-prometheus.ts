@@ -2,7 +2,7 @@
 // prom-client, so the rest of the package works without it installed.
 import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BridgeState } from '../bridge/bridge.js';
+import type { BridgeState, BridgeStats } from '../bridge/bridge.js';
 import { InvalidArgumentError } from '../errors.js';
 import { receivedAt } from '../sse/received-at.js';
 import type { SseMessage } from '../sse/message.js';
@@ -28,26 +28,13 @@ export const DEFAULT_LATENCY_BUCKETS: readonly number[] = Object.freeze([
 const STATES: readonly BridgeState[] = ['idle', 'connecting', 'connected', 'reconnecting', 'stopped'];
 
 /**
- * The part of a daemon client the metrics read: `UnixSocketDaemonClient`
- * fits. `skipped` holds lines skipped per cause; older clients only have
- * `counters`.
- */
-export interface DaemonClientStatsSource {
-  /** A snapshot of the client's counters, read at scrape time. */
-  stats(): {
-    readonly skipped?: Readonly<Record<string, number>>;
-    readonly counters: Readonly<Record<string, number>>;
-  };
-}
-
-/**
  * Options of {@link prometheusMetrics}.
  *
  * @example
  * ```ts
  * import { register } from 'prom-client';
  *
- * prometheusMetrics({ registry: register, daemonClient: client });
+ * prometheusMetrics({ registry: register });
  * ```
  */
 export interface PrometheusMetricsOptions {
@@ -57,8 +44,6 @@ export interface PrometheusMetricsOptions {
    * beside the bridge's. Default: a new `Registry`.
    */
   registry?: Registry;
-  /** Also count the lines the daemon client skipped, per cause. */
-  daemonClient?: DaemonClientStatsSource;
   /** Delivery-latency histogram buckets, in seconds. Default {@link DEFAULT_LATENCY_BUCKETS}. */
   latencyBuckets?: readonly number[];
 }
@@ -80,7 +65,7 @@ export interface PrometheusGatewayMetrics extends GatewayMetrics {
  * | --- | --- | --- |
  * | `daemon_event_bridge_state` | gauge (1 for the current state) | `state` |
  * | `daemon_event_bridge_events_received_total` | counter | |
- * | `daemon_event_bridge_events_skipped_total` | counter | `cause` |
+ * | `daemon_event_bridge_events_skipped_total` | counter | `cause` (`invalid_event`, and the daemon client's skipped lines when it counts them) |
  * | `daemon_event_bridge_reconnects_total` | counter | |
  * | `daemon_event_bridge_replay_hits_total` | counter | |
  * | `daemon_event_bridge_stream_resets_total` | counter | `reason` |
@@ -114,7 +99,7 @@ export function prometheusMetrics(options: PrometheusMetricsOptions = {}): Prome
     buckets: [...(options.latencyBuckets ?? DEFAULT_LATENCY_BUCKETS)],
     registers: [registry],
   });
-  registerCollected(registry, () => sources, written, options.daemonClient);
+  registerCollected(registry, () => sources, written);
   return {
     registry,
     get contentType() {
@@ -146,7 +131,6 @@ function registerCollected(
   registry: Registry,
   sources: Sources,
   written: { readonly frames: number; readonly bytes: number },
-  daemonClient: DaemonClientStatsSource | undefined,
 ): void {
   const bridge = () => sources()?.bridge();
   const gateway = () => sources()?.gateway();
@@ -168,7 +152,7 @@ function registerCollected(
     () => bridge()?.counters.eventsIn,
   );
   labeledCounter(registry, 'events_skipped_total', 'Daemon input skipped, by cause.', 'cause', () =>
-    skippedByCause(bridge()?.counters.invalidEvents, daemonClient),
+    skippedByCause(bridge()),
   );
   counter(
     registry,
@@ -269,22 +253,13 @@ function labeledCounter(
   });
 }
 
-/** The bridge's invalid events, and the daemon client's skipped lines by cause (snake case). */
-function skippedByCause(
-  invalidEvents: number | undefined,
-  daemonClient: DaemonClientStatsSource | undefined,
-): Record<string, number> {
-  const causes: Record<string, number> = { invalid_event: invalidEvents ?? 0 };
-  if (daemonClient === undefined) return causes;
-  const { skipped, counters } = daemonClient.stats();
-  const perCause = skipped ?? {
-    notJson: counters['notJsonLines'] ?? 0,
-    notJsonRpc: counters['invalidMessages'] ?? 0,
-    oversize: counters['oversizeLines'] ?? 0,
-    unknownId: counters['unknownResponses'] ?? 0,
-  };
-  for (const [cause, count] of Object.entries(perCause)) {
-    causes[cause.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] = count;
+/** The bridge's invalid events, and the daemon client's skipped lines by cause (snake case) when it counts them. */
+function skippedByCause(stats: BridgeStats | undefined): Record<string, number> {
+  const causes: Record<string, number> = { invalid_event: stats?.counters.invalidEvents ?? 0 };
+  const skipped = stats?.daemon?.skipped;
+  if (skipped === undefined) return causes;
+  for (const cause of Object.keys(skipped) as (keyof typeof skipped)[]) {
+    causes[cause.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] = skipped[cause];
   }
   return causes;
 }
