@@ -1,3 +1,4 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { InvalidOptionsError } from './errors.js';
 
@@ -30,25 +31,49 @@ export function callbackOption<T>() {
 }
 
 /**
+ * The zod schema of a `scheduler` option: an RxJS `SchedulerLike`, `asyncScheduler` by default.
+ *
+ * @example
+ * ```ts
+ * z.strictObject({ scheduler: schedulerOption() });
+ * ```
+ */
+export function schedulerOption() {
+  return z
+    .custom<SchedulerLike>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as SchedulerLike).now === 'function' &&
+        typeof (value as SchedulerLike).schedule === 'function',
+      { error: 'expected an RxJS SchedulerLike (with now() and schedule())' },
+    )
+    .default(asyncScheduler);
+}
+
+/**
  * Validates `options` with `schema` and applies its defaults. The first bad
  * option throws {@link InvalidOptionsError}, whose message names the option,
  * what it accepts and what it got, e.g.
  * `Invalid bridge option "heartbeatMs": expected an integer from 1 to 2147483647, got 0`.
  *
- * @param what The options' owner, as it appears in messages (`bridge`, `gateway`…).
+ * @param owner The options' owner, as it appears in messages (`bridge`, `gateway`…).
  * @example
  * ```ts
  * const resolved = parseOptions(gatewayOptionsSchema, options, 'gateway');
  * ```
  */
-export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, what: string): z.output<S> {
+export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, owner: string): z.output<S> {
   const result = schema.safeParse(options);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => [...path, key].join('.'));
-    throw new InvalidOptionsError(`Unknown ${what} option ${keys.map((k) => `"${k}"`).join(', ')}`, keys[0]!);
+    throw new InvalidOptionsError(
+      `Unknown ${owner} option ${keys.map((k) => `"${k}"`).join(', ')}`,
+      keys[0]!,
+    );
   }
   const option = path.join('.');
   const got = path.reduce<unknown>(
@@ -58,7 +83,7 @@ export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, w
   );
   const suffix = got === undefined && path.length > 0 ? '' : `, got ${describeValue(got)}`;
   throw new InvalidOptionsError(
-    `Invalid ${what} option "${option || 'options'}": ${issue.message}${suffix}`,
+    `Invalid ${owner} option "${option || 'options'}": ${issue.message}${suffix}`,
     option,
   );
 }

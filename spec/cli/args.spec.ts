@@ -1,7 +1,7 @@
+import { DEFAULT_SOCKET_PATH } from '../../src/daemon/unix-socket-client';
 import {
   DEFAULT_PORT,
   DEFAULT_RESTART_EVERY_S,
-  DEFAULT_SOCKET,
   isLoopbackHost,
   parseCli,
   TOKEN_ENV,
@@ -24,14 +24,17 @@ describe('parseCli', () => {
     expect(parseCli(['serve'])).toEqual({
       command: 'serve',
       options: {
-        socket: DEFAULT_SOCKET,
+        socket: DEFAULT_SOCKET_PATH,
         host: '127.0.0.1',
         port: DEFAULT_PORT,
         token: undefined,
         logLevel: 'info',
+        daemon: expect.objectContaining({ timeoutMs: 30_000, poolSize: 8 }) as unknown,
+        bridge: expect.objectContaining({ heartbeatMs: 30_000, replaySize: 1_000 }) as unknown,
+        gateway: expect.objectContaining({ basePath: '', maxClients: 1_000, corsOrigins: [] }) as unknown,
       },
     });
-    expect(DEFAULT_SOCKET).toBe('/tmp/marianne.sock');
+    expect(DEFAULT_SOCKET_PATH).toBe('/tmp/marianne.sock');
     expect(DEFAULT_PORT).toBe(8787);
   });
 
@@ -61,7 +64,7 @@ describe('parseCli', () => {
       '--log-level',
       'debug',
     ]);
-    expect(parsed).toEqual({
+    expect(parsed).toMatchObject({
       command: 'serve',
       options: {
         socket: '/run/conductor.sock',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import {
   BehaviorSubject,
   defer,
@@ -18,17 +19,19 @@ import {
 } from 'rxjs';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { daemonEventSchema } from '../daemon/daemon-event.js';
+import type { SkippedLineCounts } from '../daemon/skip-counters.js';
 import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
 import type { SseMessage } from '../sse/message.js';
+import { markReceived } from '../sse/received-at.js';
 import { toSseMessage } from './to-sse-message.js';
 import { BRIDGE_STOPPED, heartbeatMessage, streamResetMessage } from './control-messages.js';
 import { endOn } from '../operators/end-on.js';
 import { EventRouter } from './event-router.js';
 import { heartbeat } from '../operators/heartbeat.js';
 import { observerHistory } from './observer-history.js';
-import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './options.js';
+import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
 import { reconnect } from '../operators/reconnect.js';
 import { ReplayRing } from './replay-ring.js';
 
@@ -66,10 +69,18 @@ export interface BridgeStats {
     readonly invalidEvents: number;
     /** Times the daemon stream failed or ended and a resubscription was scheduled. */
     readonly reconnects: number;
+    /** Resumes (`lastEventId`) answered from the replay ring. */
+    readonly replayHits: number;
+    /** Resumes answered with `stream_reset` because the id had left the ring. */
+    readonly resetsExpired: number;
+    /** Resumes answered with `stream_reset` because the id was not this bridge's. */
+    readonly resetsUnknownId: number;
   };
   readonly replay: { readonly size: number; readonly capacity: number };
   /** The id of the newest event, if any. */
   readonly lastEventId: string | undefined;
+  /** What the daemon client skipped, per cause; present when the client offers `stats()`. */
+  readonly daemon?: { readonly skipped: SkippedLineCounts };
 }
 
 /**
@@ -123,12 +134,19 @@ export class DaemonEventBridge {
   private readonly stopSignal = new Subject<void>();
   private readonly stateSubject = new BehaviorSubject<BridgeState>('idle');
   private readonly connection$: Observable<never>;
-  private hold: Subscription | undefined;
+  private runningConnection: Subscription | undefined;
   private consumerHold: Subscription | undefined;
   private consumersHolding = 0;
   private isRunning = false;
   private seq = 0;
-  private counters = { eventsIn: 0, invalidEvents: 0, reconnects: 0 };
+  private counters = {
+    eventsIn: 0,
+    invalidEvents: 0,
+    reconnects: 0,
+    replayHits: 0,
+    resetsExpired: 0,
+    resetsUnknownId: 0,
+  };
 
   /**
    * The bridge's state, replaying the current one to each subscriber and
@@ -162,7 +180,7 @@ export class DaemonEventBridge {
     this.isRunning = true;
     this.setState('idle');
     this.logger.info('event bridge started', { instanceId: this.instanceId });
-    if (!this.options.connectOnDemand) this.hold = this.connection$.subscribe();
+    if (!this.options.connectOnDemand) this.runningConnection = this.connection$.subscribe();
   }
 
   /**
@@ -173,8 +191,8 @@ export class DaemonEventBridge {
     if (!this.isRunning) return;
     this.isRunning = false;
     this.stopSignal.next();
-    this.hold?.unsubscribe();
-    this.hold = undefined;
+    this.runningConnection?.unsubscribe();
+    this.runningConnection = undefined;
     this.setState('stopped');
     this.logger.info('event bridge stopped', { instanceId: this.instanceId });
   }
@@ -262,6 +280,7 @@ export class DaemonEventBridge {
       counters: { ...this.counters },
       replay: { size: this.ring.size, capacity: this.ring.capacity },
       lastEventId: this.seq === 0 ? undefined : this.eventId(this.seq),
+      ...(this.client.stats === undefined ? {} : { daemon: { skipped: this.client.stats().skipped } }),
     };
   }
 
@@ -324,6 +343,7 @@ export class DaemonEventBridge {
     const seq = this.seq + 1;
     try {
       message = Object.freeze(toSseMessage(raw, this.eventId(seq)));
+      markReceived(message, performance.now());
     } catch (error) {
       this.skipInvalid(`daemon event cannot be serialised (${describeError(error)})`, undefined);
       return;
@@ -338,7 +358,7 @@ export class DaemonEventBridge {
 
   private skipInvalid(reason: string, raw: unknown): void {
     this.counters.invalidEvents++;
-    this.logger.warn(reason, { invalidEvents: this.counters.invalidEvents, sample: sample(raw) });
+    this.logger.warn(reason, { invalidEvents: this.counters.invalidEvents, sample: truncatedJson(raw) });
   }
 
   /**
@@ -391,12 +411,15 @@ export class DaemonEventBridge {
   private resume(lastEventId: string, predicate?: (event: BridgeEvent) => boolean): Backlog {
     const seq = this.parseEventId(lastEventId);
     if (seq === undefined || seq > this.seq) {
+      this.counters.resetsUnknownId++;
       return { events: [], notice: streamResetMessage('unknown_id', lastEventId) };
     }
     const oldestKept = this.ring.firstSeq ?? this.seq + 1;
     if (seq < oldestKept - 1) {
+      this.counters.resetsExpired++;
       return { events: [], notice: streamResetMessage('expired', lastEventId) };
     }
+    this.counters.replayHits++;
     return { events: this.ring.after(seq, predicate) };
   }
 
@@ -417,7 +440,7 @@ export class DaemonEventBridge {
   }
 }
 
-function sample(raw: unknown): string {
+function truncatedJson(raw: unknown): string {
   let text: string;
   try {
     text = JSON.stringify(raw) ?? String(raw);

@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { InvalidArgumentError } from '../errors.js';
+import { isJsonObject, type JsonObject } from '../json.js';
+import { DaemonRpcError } from './errors.js';
 
 /**
- * The JSON-RPC 2.0 error codes the conductor uses (CONTRACT section 1).
+ * The JSON-RPC 2.0 error codes the conductor uses: the standard ones, and
+ * -32000 to -32005 of its own.
  *
  * @example
  * ```ts
@@ -33,7 +37,7 @@ const requestId = z.union([z.number(), z.string()]);
  * jsonRpcErrorObjectSchema.parse({ code: -32000, message: 'Job not found', data: null });
  * ```
  */
-export const jsonRpcErrorObjectSchema = z.looseObject({
+const jsonRpcErrorObjectSchema = z.looseObject({
   code: z.number().int(),
   message: z.string(),
   data: z.unknown().optional(),
@@ -47,7 +51,7 @@ export const jsonRpcErrorObjectSchema = z.looseObject({
  * jsonRpcSuccessResponseSchema.safeParse({ jsonrpc: '2.0', result: null, id: 1 }).success; // true
  * ```
  */
-export const jsonRpcSuccessResponseSchema = z.looseObject({
+const jsonRpcSuccessResponseSchema = z.looseObject({
   jsonrpc,
   result: z.unknown(),
   error: z.undefined().optional(),
@@ -62,7 +66,7 @@ export const jsonRpcSuccessResponseSchema = z.looseObject({
  * jsonRpcErrorResponseSchema.safeParse({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }).success; // true
  * ```
  */
-export const jsonRpcErrorResponseSchema = z.looseObject({
+const jsonRpcErrorResponseSchema = z.looseObject({
   jsonrpc,
   error: jsonRpcErrorObjectSchema,
   result: z.undefined().optional(),
@@ -77,7 +81,7 @@ export const jsonRpcErrorResponseSchema = z.looseObject({
  * jsonRpcResponseSchema.safeParse({ jsonrpc: '2.0', id: 1 }).success; // false: neither result nor error
  * ```
  */
-export const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, jsonRpcErrorResponseSchema]);
+const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, jsonRpcErrorResponseSchema]);
 
 /**
  * The zod schema of a notification: a `method`, optional `params`, and no `id`.
@@ -87,7 +91,7 @@ export const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, json
  * jsonRpcNotificationSchema.safeParse({ jsonrpc: '2.0', method: 'monitor.event', params: {} }).success; // true
  * ```
  */
-export const jsonRpcNotificationSchema = z.looseObject({
+const jsonRpcNotificationSchema = z.looseObject({
   jsonrpc,
   method: z.string(),
   params: z.unknown().optional(),
@@ -119,37 +123,7 @@ export const jsonRpcRequestSchema = z.looseObject({
  * const message = jsonRpcIncomingSchema.parse(JSON.parse(line));
  * ```
  */
-export const jsonRpcIncomingSchema = z.union([jsonRpcResponseSchema, jsonRpcNotificationSchema]);
-
-/**
- * A JSON-RPC error object.
- *
- * @example
- * ```ts
- * const error: JsonRpcErrorObject = { code: -32601, message: 'Method not found' };
- * ```
- */
-export type JsonRpcErrorObject = z.infer<typeof jsonRpcErrorObjectSchema>;
-
-/**
- * A JSON-RPC success response.
- *
- * @example
- * ```ts
- * const response: JsonRpcSuccessResponse = { jsonrpc: '2.0', result: { events: [] }, id: 7 };
- * ```
- */
-export type JsonRpcSuccessResponse = z.infer<typeof jsonRpcSuccessResponseSchema>;
-
-/**
- * A JSON-RPC error response.
- *
- * @example
- * ```ts
- * const response: JsonRpcErrorResponse = { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null };
- * ```
- */
-export type JsonRpcErrorResponse = z.infer<typeof jsonRpcErrorResponseSchema>;
+const jsonRpcIncomingSchema = z.union([jsonRpcResponseSchema, jsonRpcNotificationSchema]);
 
 /**
  * Any JSON-RPC response.
@@ -170,16 +144,6 @@ export type JsonRpcResponse = z.infer<typeof jsonRpcResponseSchema>;
  * ```
  */
 export type JsonRpcNotification = z.infer<typeof jsonRpcNotificationSchema>;
-
-/**
- * A JSON-RPC request (a notification when `id` is absent).
- *
- * @example
- * ```ts
- * const request: JsonRpcRequest = { jsonrpc: '2.0', method: 'daemon.monitor.stream', params: {}, id: 1 };
- * ```
- */
-export type JsonRpcRequest = z.infer<typeof jsonRpcRequestSchema>;
 
 /**
  * A message a client reads from the daemon.
@@ -235,4 +199,54 @@ export function parseIncoming(line: string): ParsedIncoming {
  */
 export function isNotification(message: JsonRpcIncoming): message is JsonRpcNotification {
   return message.id === undefined;
+}
+
+/**
+ * The line (without its newline) of a request with an id. Throws
+ * {@link InvalidArgumentError} for an empty method, params that are not a
+ * JSON object, or params JSON cannot encode.
+ *
+ * @example
+ * ```ts
+ * connection.send(encodeRequest('daemon.observer_events', { job_id: 'nightly', limit: 20 }, 7));
+ * ```
+ */
+export function encodeRequest(method: string, params: JsonObject, id: number): string {
+  if (typeof method !== 'string' || method === '') {
+    throw new InvalidArgumentError('daemon method must be a non-empty string');
+  }
+  if (!isJsonObject(params)) throw new InvalidArgumentError(`params of ${method} must be a JSON object`);
+  try {
+    return JSON.stringify({ jsonrpc: '2.0', method, params, id });
+  } catch (error) {
+    throw new InvalidArgumentError(`params of ${method} cannot be serialised as JSON`, { cause: error });
+  }
+}
+
+/**
+ * True when `response` answers request `id`. An error response with a null id
+ * counts too: on a connection with one request in flight it can only be about that one.
+ *
+ * @example
+ * ```ts
+ * if (!isNotification(message) && answers(message, 7)) settle(message);
+ * ```
+ */
+export function answers(response: JsonRpcResponse, id: number): boolean {
+  return response.id === id || (response.id === null && 'error' in response);
+}
+
+/**
+ * The {@link DaemonRpcError} of an error response, or `undefined` for a success.
+ *
+ * @example
+ * ```ts
+ * const error = rpcError(response, 'job.status');
+ * if (error !== undefined) throw error;
+ * ```
+ */
+export function rpcError(response: JsonRpcResponse, method: string): DaemonRpcError | undefined {
+  if (!('error' in response) || response.error === undefined) return undefined;
+  const { code, message, data } = response.error;
+  return new DaemonRpcError(code, message, data, method);
 }

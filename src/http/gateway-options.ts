@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
 import { callbackOption, integerOption } from '../options.js';
+import { gatewayMetricsSchema, type GatewayMetrics } from './metrics.js';
 import { serveSseOptionsSchema } from './serve-sse.js';
 
 /**
@@ -44,6 +45,12 @@ export interface GatewayOptions {
   maxTotalBufferedBytes?: number;
   /** Where to log failures. Default: silent. */
   logger?: BridgeLogger;
+  /**
+   * Serve metrics at `/metrics` (behind `authorize`), e.g.
+   * `prometheusMetrics({ registry })` from `daemon-event-bridge/metrics`.
+   * Default: none (`/metrics` answers 404).
+   */
+  metrics?: GatewayMetrics;
 }
 
 const basePathError = 'expected "" or a path starting with "/" and not ending with "/"';
@@ -73,7 +80,5 @@ export const gatewayOptionsSchema = z.strictObject({
   maxBufferedBytes: serveSseOptionsSchema.shape.maxBufferedBytes,
   maxTotalBufferedBytes: integerOption(1, Number.MAX_SAFE_INTEGER).default(64 * 1024 * 1024),
   logger: loggerSchema.optional(),
+  metrics: gatewayMetricsSchema.optional(),
 });
-
-/** {@link GatewayOptions} with defaults applied. */
-export type ResolvedGatewayOptions = z.output<typeof gatewayOptionsSchema>;

@@ -10,7 +10,7 @@ import { sendError, type GatewayRequest } from './gateway-request.js';
 import { matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
 import { SseBudget } from './sse-budget.js';
-import { SseClients } from './sse-clients.js';
+import { SseClients, type SseStreamKind } from './sse-clients.js';
 
 /**
  * The gateway's own counters, beside the bridge's.
@@ -37,6 +37,8 @@ export interface GatewayStats {
   readonly clientsBehind: number;
   /** Of `slowClientsDropped`, those dropped because all clients together held too much. */
   readonly clientsDroppedByBudget: number;
+  /** SSE responses open now, by stream: `all` (`/api/events/stream`) and `job` (`/api/jobs/:jobId/events`). */
+  readonly clientsByStream: Readonly<Record<SseStreamKind, number>>;
 }
 
 /**
@@ -70,11 +72,13 @@ const ALLOW = 'GET, HEAD, OPTIONS';
  * | --- | --- |
  * | `/api/events/stream?limit=1..200` (50) | SSE of `allEvents(limit)`, resumable, with `bridge_state` events |
  * | `/api/jobs/:jobId/events` | SSE of `jobEvents(jobId)`, resumable |
+ * | `/api/jobs/:jobId/observer?limit=1..200` (20) | JSON array of `observerEvents` |
+ * | `/healthz` | JSON: bridge state, consumers, counters, clients (200 while the process works) |
+ * | `/readyz` | 200 when the bridge is connected (or idle, connecting on demand); else 503 with the reason |
+ * | `/metrics` | the `metrics` option's exposition (404 without one) |
  *
  * Both SSE routes take `unnamed=1`: daemon events are then sent without an
  * event name, so a page handles them all with `onmessage` (see {@link unnamedEvents}).
- * | `/api/jobs/:jobId/observer?limit=1..200` (20) | JSON array of `observerEvents` |
- * | `/healthz` | JSON: bridge state, consumers, counters, clients |
  *
  * Errors are JSON `{"error": "..."}`: 400 bad parameter, 401 not authorised,
  * 404 unknown path, 405 other method, 503 `maxClients` reached or closed.
@@ -83,6 +87,10 @@ const ALLOW = 'GET, HEAD, OPTIONS';
  * @throws InvalidOptionsError when an option is bad.
  * @example
  * ```ts
+ * import http from 'node:http';
+ * import { DaemonEventBridge, UnixSocketDaemonClient } from 'daemon-event-bridge';
+ * import { createGateway } from 'daemon-event-bridge/http';
+ *
  * const bridge = new DaemonEventBridge(new UnixSocketDaemonClient());
  * bridge.start();
  * http.createServer(createGateway(bridge, { corsOrigins: ['https://ops.example'] })).listen(8787, '127.0.0.1');
@@ -98,21 +106,26 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
     maxBufferedBytes,
     maxTotalBufferedBytes,
     logger,
+    metrics,
   } = parseOptions(gatewayOptionsSchema, options ?? {}, 'gateway');
   const log = logger ?? silentLogger;
   let slowClientsDropped = 0;
   let closed = false;
   const budget = new SseBudget(maxTotalBufferedBytes);
-  const clients = new SseClients(maxClients, {
-    retryMs,
-    maxBufferedBytes,
-    budget,
-    onSlowClient: (info) => {
-      slowClientsDropped++;
-      log.warn('slow SSE client dropped', { ...info, slowClientsDropped });
+  const clients = new SseClients(
+    maxClients,
+    {
+      retryMs,
+      maxBufferedBytes,
+      budget,
+      onSlowClient: (info) => {
+        slowClientsDropped++;
+        log.warn('slow SSE client dropped', { ...info, slowClientsDropped });
+      },
+      onError: (error) => log.warn('SSE source failed', { error: describeError(error) }),
     },
-    onError: (error) => log.warn('SSE source failed', { error: describeError(error) }),
-  });
+    metrics,
+  );
   const stats = (): GatewayStats => ({
     clients: clients.size,
     maxClients,
@@ -122,8 +135,10 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
     maxTotalBufferedBytes,
     clientsBehind: budget.clientsBehind,
     clientsDroppedByBudget: budget.clientsDropped,
+    clientsByStream: clients.byStream(),
   });
-  const context: GatewayContext = { bridge, clients, stats };
+  metrics?.attach({ bridge: () => bridge.stats(), gateway: stats });
+  const context: GatewayContext = { bridge, clients, stats, metrics };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const request = readRequest(req, res, corsOrigins);

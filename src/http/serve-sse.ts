@@ -19,7 +19,7 @@ import { SseWriter, type SlowClientInfo } from './sse-writer.js';
 export type { SlowClientInfo } from './sse-writer.js';
 
 /**
- * The headers of every SSE response (CONTRACT section 4).
+ * The headers of every SSE response: UTF-8 event stream, no caching, no proxy buffering.
  *
  * @example
  * ```ts
@@ -64,6 +64,12 @@ export interface ServeSseOptions {
   onSlowClient?: (info: SlowClientInfo) => void;
   /** Called with the source's error, before the `event: error` frame is sent. */
   onError?: (error: unknown) => void;
+  /**
+   * Called after each write to the socket: how many message frames and bytes
+   * it carried, and its oldest message (for delivery latency, see
+   * `receivedAt`). On the hot path: keep it cheap. Used by gateway metrics.
+   */
+  onWrite?: (frames: number, bytes: number, oldest: SseMessage) => void;
 }
 
 /**
@@ -81,6 +87,7 @@ export const serveSseOptionsSchema = z.strictObject({
   budget: z.instanceof(SseBudget, { error: 'expected an SseBudget' }).optional(),
   onSlowClient: callback<(info: SlowClientInfo) => void>(),
   onError: callback<(error: unknown) => void>(),
+  onWrite: callback<(frames: number, bytes: number, oldest: SseMessage) => void>(),
 });
 
 /**
@@ -119,7 +126,7 @@ export function serveSse(
   source: (lastEventId: string | undefined) => Observable<SseMessage>,
   options: ServeSseOptions = {},
 ): Subscription {
-  const { retryMs, maxBufferedBytes, budget, headers, onSlowClient, onError } = parseOptions(
+  const { retryMs, maxBufferedBytes, budget, headers, onSlowClient, onError, onWrite } = parseOptions(
     serveSseOptionsSchema,
     options,
     'serveSse',
@@ -142,7 +149,7 @@ export function serveSse(
   res.socket?.setNoDelay(true);
   res.write(`retry: ${retryMs}\n\n`);
 
-  const session = new SseSession(res, subscription, onSlowClient, onError);
+  const session = new SseSession(res, subscription, { onSlowClient, onError, onWrite });
   session.writer = new SseWriter(res, maxBufferedBytes, budget, session);
   sessions.set(res, session);
   res.on('close', endSession);
@@ -185,18 +192,23 @@ class SseSession implements Observer<SseMessage>, Unsubscribable {
   constructor(
     private readonly res: ServerResponse,
     readonly subscription: Subscription,
-    private readonly onSlowClient: ((info: SlowClientInfo) => void) | undefined,
-    private readonly onError: ((error: unknown) => void) | undefined,
+    private readonly hooks: Pick<ServeSseOptions, 'onSlowClient' | 'onError' | 'onWrite'>,
   ) {}
 
   next(message: SseMessage): void {
-    this.writer.write(encodeSseFrame(message));
+    this.writer.write(encodeSseFrame(message), message);
   }
 
   error(error: unknown): void {
     this.writer.write(Buffer.from(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) })));
     this.subscription.unsubscribe();
-    notify(this.onError, error);
+    notify(this.hooks.onError, error);
+  }
+
+  /** The writer wrote `frames` frames in one chunk; `oldest` is the first message among them. */
+  wrote(frames: number, bytes: number, oldest: SseMessage | undefined): void {
+    if (this.hooks.onWrite !== undefined && oldest !== undefined)
+      notify(this.hooks.onWrite, frames, bytes, oldest);
   }
 
   complete(): void {
@@ -206,7 +218,7 @@ class SseSession implements Observer<SseMessage>, Unsubscribable {
   /** The writer dropped the client (too slow, or the budget). */
   dropped(info: SlowClientInfo): void {
     this.subscription.unsubscribe();
-    notify(this.onSlowClient, info);
+    notify(this.hooks.onSlowClient, info);
   }
 
   /** Teardown of the subscription: the response ends (after what is queued). */
@@ -219,9 +231,9 @@ class SseSession implements Observer<SseMessage>, Unsubscribable {
 }
 
 /** Calls a user hook after the response is settled; a hook that throws cannot break the stream. */
-function notify<T>(hook: ((value: T) => void) | undefined, value: T): void {
+function notify<A extends unknown[]>(hook: ((...args: A) => void) | undefined, ...args: A): void {
   try {
-    hook?.(value);
+    hook?.(...args);
   } catch {
     // The response is already settled; nothing sensible is left to do with the hook's error.
   }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { SseMessage } from '../sse/message.js';
 import type { BudgetedClient, SseBudget } from './sse-budget.js';
 
 /**
@@ -20,6 +21,14 @@ export interface SlowClientInfo {
   readonly frameBytes: number;
   /** The bound it would have exceeded. */
   readonly maxBufferedBytes: number;
+}
+
+/** Who a writer reports to. */
+export interface SseWriterOwner {
+  /** The client was dropped (its own bound, or the budget); the response is destroyed. */
+  dropped(info: SlowClientInfo): void;
+  /** One chunk of `frames` frames is being written; `oldest` is the first message among them. */
+  wrote(frames: number, bytes: number, oldest: SseMessage | undefined): void;
 }
 
 let queued: SseWriter[] = [];
@@ -46,14 +55,18 @@ function flushQueued(): void {
  * ```ts
  * import { encodeSseFrame } from '../sse/frame-cache.js';
  *
- * const writer = new SseWriter(res, 1024 * 1024, undefined, { dropped: (info) => console.warn('dropped', info) });
- * writer.write(encodeSseFrame(message));
+ * const writer = new SseWriter(res, 1024 * 1024, undefined, {
+ *   dropped: (info) => console.warn('dropped', info),
+ *   wrote: (frames, bytes) => console.debug('wrote', frames, bytes),
+ * });
+ * writer.write(encodeSseFrame(message), message);
  * writer.end();
  * ```
  */
 export class SseWriter implements BudgetedClient {
   private pending: Buffer[] | undefined;
   private pendingBytes = 0;
+  private oldest: SseMessage | undefined;
   private inFlight = 0;
   private counted = 0;
   private closed = false;
@@ -63,7 +76,7 @@ export class SseWriter implements BudgetedClient {
     private readonly res: ServerResponse,
     private readonly maxBufferedBytes: number,
     private readonly budget: SseBudget | undefined,
-    private readonly owner: { dropped(info: SlowClientInfo): void },
+    private readonly owner: SseWriterOwner,
   ) {}
 
   /** Bytes held for this client: queued here, plus the write the kernel has not taken. */
@@ -71,8 +84,8 @@ export class SseWriter implements BudgetedClient {
     return this.pendingBytes + this.inFlight;
   }
 
-  /** Queues one frame; it is written when the turn ends. */
-  write(frame: Buffer): void {
+  /** Queues one frame (of `message`, if it has one); it is written when the turn ends. */
+  write(frame: Buffer, message?: SseMessage): void {
     if (this.closed) return;
     const held = this.pendingBytes + this.inFlight;
     if (held > 0 && held + frame.length > this.maxBufferedBytes) {
@@ -85,6 +98,7 @@ export class SseWriter implements BudgetedClient {
       });
       return;
     }
+    if (this.pending === undefined) this.oldest = message;
     (this.pending ??= []).push(frame);
     this.pendingBytes += frame.length;
     if (this.inFlight > 0) this.count(held + frame.length);
@@ -102,9 +116,10 @@ export class SseWriter implements BudgetedClient {
   /** Writes what is queued and ends the response (if still open). */
   end(): void {
     if (this.closed) return;
-    const chunk = this.pending === undefined ? undefined : this.take();
+    const open = !this.res.writableEnded && !this.res.destroyed;
+    const chunk = open && this.pending !== undefined ? this.take() : undefined;
     this.close();
-    if (this.res.writableEnded || this.res.destroyed) return;
+    if (!open) return;
     if (chunk !== undefined) this.res.write(chunk);
     this.res.end();
   }
@@ -114,6 +129,7 @@ export class SseWriter implements BudgetedClient {
     this.closed = true;
     this.pending = undefined;
     this.pendingBytes = 0;
+    this.oldest = undefined;
     this.count(0);
   }
 
@@ -126,8 +142,11 @@ export class SseWriter implements BudgetedClient {
   private take(): Buffer {
     const pending = this.pending!;
     const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, this.pendingBytes);
+    const oldest = this.oldest;
     this.pending = undefined;
     this.pendingBytes = 0;
+    this.oldest = undefined;
+    this.owner.wrote(pending.length, chunk.length, oldest);
     return chunk;
   }
 

@@ -1,31 +1,15 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
-import { integerOption as integer, MAX_TIMER_MS, parseOptions } from '../options.js';
+import { integerOption as integer, MAX_TIMER_MS, parseOptions, schedulerOption } from '../options.js';
 
 export type { BridgeLogger } from '../logger.js';
-
-const schedulerSchema = z.custom<SchedulerLike>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as SchedulerLike).now === 'function' &&
-    typeof (value as SchedulerLike).schedule === 'function',
-  { error: 'expected an RxJS SchedulerLike (with now() and schedule())' },
-);
 
 const methodName = z
   .string({ error: 'expected a non-empty string' })
   .min(1, { error: 'expected a non-empty string' });
 
-/**
- * The zod schema that guards {@link BridgeOptions}; defaults are applied here.
- *
- * @example
- * ```ts
- * bridgeOptionsSchema.parse({}).heartbeatMs; // 30000
- * ```
- */
+/** The zod schema that guards {@link BridgeOptions}: each default is stated here, once (the CLI derives its flags from it). */
 export const bridgeOptionsSchema = z
   .strictObject({
     heartbeatMs: integer(1, MAX_TIMER_MS).default(30_000),
@@ -34,13 +18,13 @@ export const bridgeOptionsSchema = z
         initialDelayMs: integer(1, MAX_TIMER_MS).default(1_000),
         maxDelayMs: integer(1, MAX_TIMER_MS).default(30_000),
       })
-      .default({ initialDelayMs: 1_000, maxDelayMs: 30_000 })
+      .prefault({})
       .refine((r) => r.maxDelayMs >= r.initialDelayMs, {
         error: 'maxDelayMs must be at least initialDelayMs',
         path: ['maxDelayMs'],
       }),
     replaySize: integer(0, 1_000_000).default(1_000),
-    scheduler: schedulerSchema.default(asyncScheduler),
+    scheduler: schedulerOption(),
     streamMethod: methodName.default('daemon.monitor.stream'),
     observerMethod: methodName.default('daemon.observer_events'),
     logger: loggerSchema.optional(),
@@ -51,16 +35,7 @@ export const bridgeOptionsSchema = z
       .regex(/^[A-Za-z0-9_]{1,32}$/, { error: 'expected 1 to 32 characters of [A-Za-z0-9_]' })
       .optional(),
   })
-  .default({
-    heartbeatMs: 30_000,
-    reconnect: { initialDelayMs: 1_000, maxDelayMs: 30_000 },
-    replaySize: 1_000,
-    scheduler: asyncScheduler,
-    streamMethod: 'daemon.monitor.stream',
-    observerMethod: 'daemon.observer_events',
-    connectOnDemand: false,
-    disconnectGraceMs: 5_000,
-  });
+  .prefault({});
 
 /**
  * Options of {@link DaemonEventBridge}. Every field is optional; the defaults
