@@ -137,10 +137,13 @@ describe('gateway metrics and readiness (prom-client, fake daemon)', () => {
       'one job event',
     );
     const after = await scrape();
-    // 2 events to the global stream, 1 to the job stream; each a frame, each observed.
+    // 2 events to the global stream, 1 to the job stream: 3 frames. Latency is observed once per
+    // write (of its oldest message), and the frames of one event-loop turn share a write: the two
+    // global frames are one write when both events arrived in one socket read, else two.
     expect(sample(after, 'daemon_event_bridge_sse_frames_written_total')! - framesBefore).toBe(3);
-    expect(sample(after, 'daemon_event_bridge_delivery_latency_seconds_count')).toBe(3);
-    expect(sample(after, 'daemon_event_bridge_delivery_latency_seconds_bucket', { le: '+Inf' })).toBe(3);
+    const writes = sample(after, 'daemon_event_bridge_delivery_latency_seconds_count')!;
+    expect([2, 3]).toContain(writes);
+    expect(sample(after, 'daemon_event_bridge_delivery_latency_seconds_bucket', { le: '+Inf' })).toBe(writes);
     expect(sample(after, 'daemon_event_bridge_sse_written_bytes_total')).toBeGreaterThan(3 * 40);
 
     const third = await open('/api/events/stream');
