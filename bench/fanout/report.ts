@@ -213,8 +213,8 @@ function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export const SECTION_START = '<!-- bench:fanout:start -->';
-export const SECTION_END = '<!-- bench:fanout:end -->';
+const SECTION_START = '<!-- bench:fanout:start -->';
+const SECTION_END = '<!-- bench:fanout:end -->';
 
 /** `document` with the text between the bench markers replaced by `section`. */
 export function replaceSection(document: string, section: string): string {

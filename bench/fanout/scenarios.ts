@@ -19,7 +19,7 @@ export interface Topology {
 }
 
 /** Events published per event-loop turn (a daemon socket read holds about as many). */
-export const EVENTS_PER_TURN = 250;
+const EVENTS_PER_TURN = 250;
 /** Above this many bytes queued across responses the publisher waits for the clients. */
 const MAX_QUEUED = 64 * 1024 * 1024;
 

@@ -120,7 +120,7 @@ class Registry<C> {
 }
 
 /** The raw floor: bare node:http, frames encoded once, one `write` per frame. */
-export const rawFloor: SystemSpec = {
+const rawFloor: SystemSpec = {
   key: 'raw',
   label: 'raw floor (write per frame)',
   async start() {
@@ -143,7 +143,7 @@ export const rawFloor: SystemSpec = {
 };
 
 /** The batched raw floor: as {@link rawFloor}, one `write` per client per event-loop turn. */
-export const batchedFloor: SystemSpec = {
+const batchedFloor: SystemSpec = {
   key: 'batched',
   label: 'raw floor (write per client per turn)',
   async start() {
@@ -183,7 +183,7 @@ export const batchedFloor: SystemSpec = {
 };
 
 /** better-sse 0.16: one session per client, one channel per job plus one for all. */
-export const betterSse: SystemSpec = {
+const betterSse: SystemSpec = {
   key: 'better-sse',
   label: 'better-sse 0.16 channels',
   async start() {
@@ -223,7 +223,7 @@ export const betterSse: SystemSpec = {
  * The naive NestJS `@Sse()` pattern: one shared `Subject`, and per client a
  * `filter` on it and a frame encoded for that client alone.
  */
-export const naiveNest: SystemSpec = {
+const naiveNest: SystemSpec = {
   key: 'naive',
   label: 'naive Subject + filter per client',
   async start() {
@@ -280,7 +280,7 @@ async function gatewayOn(bridge: DaemonEventBridge): Promise<Omit<RunningSystem,
 }
 
 /** This library: bridge + gateway, fed in-process like the others. */
-export const gatewaySystem: SystemSpec = {
+const gatewaySystem: SystemSpec = {
   key: 'gateway',
   label: 'daemon-event-bridge gateway',
   async start() {

@@ -33,7 +33,11 @@ export class SseBudget {
   private dropped = 0;
   private readonly behind = new Map<BudgetedClient, number>();
 
-  constructor(readonly limitBytes: number) {}
+  /** @param limitBytes - The most bytes held for clients that are behind, all together. */
+  constructor(
+    /** The most bytes held for clients that are behind, all together. */
+    readonly limitBytes: number,
+  ) {}
 
   /** Bytes held now for clients that are behind. */
   get heldBytes(): number {
