@@ -61,7 +61,16 @@ const layeringRules = [
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'coverage/', 'node_modules/', '.tmp/', 'src/cli/dashboard/', 'scripts/', '*.config.*'],
+    ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      '.tmp/',
+      'examples/angular-ssr/',
+      'src/cli/dashboard/',
+      'scripts/',
+      '*.config.*',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
