@@ -1,9 +1,10 @@
+import { createTestScheduler } from '../support/marbles';
 import { firstValueFrom, map, Observable, of, Subject, throwError, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { DaemonEventBridge, type BridgeState } from '../../src/bridge/bridge';
 import { BRIDGE_STOPPED } from '../../src/bridge/control-messages';
 import { InvalidArgumentError } from '../../src/errors';
-import type { BridgeLogger, BridgeOptions } from '../../src/bridge/options';
+import type { BridgeLogger, BridgeOptions } from '../../src/bridge/bridge-options';
 import type { JsonObject } from '../../src/json';
 import type { SseMessage } from '../../src/sse/message';
 import { toSseMessage } from '../../src/bridge/to-sse-message';
@@ -27,7 +28,7 @@ describe('DaemonEventBridge', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   function bridgeOf(client: MemoryDaemonClient, options: BridgeOptions = {}): DaemonEventBridge {

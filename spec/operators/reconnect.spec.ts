@@ -1,11 +1,12 @@
-import { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler } from '../support/marbles';
+import type { TestScheduler } from 'rxjs/testing';
 import { reconnect, SourceEndedError } from '../../src/operators/reconnect';
 
 describe('reconnect', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('resubscribes after errors and completions with one doubling, capped backoff', () => {
