@@ -9,7 +9,6 @@ import {
   makeStateKey,
   signal,
 } from '@angular/core';
-import { filter } from 'rxjs';
 import { gatewayEvents, type GatewayConnectionState } from './gateway-events';
 import { toJobEvent, type JobEvent, type JobEventsRequestContext } from './job-event';
 
