@@ -9,7 +9,7 @@ import {
   makeStateKey,
   signal,
 } from '@angular/core';
-import { gatewayEvents, type GatewayConnectionState } from './gateway-events';
+import { gatewayEvents, type GatewayConnectionState } from 'daemon-event-bridge/browser';
 import { toJobEvent, type JobEvent, type JobEventsRequestContext } from './job-event';
 
 /** Where `server.ts` mounts the gateway. */
