@@ -8,8 +8,12 @@ import { DaemonEventBridge, UnixSocketDaemonClient, type SseMessage } from 'daem
 import { createGateway } from 'daemon-event-bridge/http';
 import express from 'express';
 import { join } from 'node:path';
-import { toJobEvent, type JobEvent, type JobEventsRequestContext } from './app/job-event';
-import { GATEWAY_PATH } from './app/job-events.service';
+import {
+  GATEWAY_PATH,
+  toJobEvent,
+  type JobEvent,
+  type JobEventsRequestContext,
+} from './app/job-event';
 
 const browserDistFolder = join(import.meta.dirname, '../browser');
 /** How many recent events the server renders into the first paint. */

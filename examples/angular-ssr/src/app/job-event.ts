@@ -1,3 +1,6 @@
+/** Where `server.ts` mounts the gateway (its routes: `/bridge/api/events/stream` ...). */
+export const GATEWAY_PATH = '/bridge';
+
 /** One daemon event as the page shows it (the same shape on the server and in the browser). */
 export interface JobEvent {
   /** The SSE id the gateway gave it (`<instance>-<seq>`): unique, and the resume point. */

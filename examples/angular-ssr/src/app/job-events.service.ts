@@ -10,10 +10,8 @@ import {
   signal,
 } from '@angular/core';
 import { gatewayEvents, type GatewayConnectionState } from 'daemon-event-bridge/browser';
-import { toJobEvent, type JobEvent, type JobEventsRequestContext } from './job-event';
+import { GATEWAY_PATH, toJobEvent, type JobEvent, type JobEventsRequestContext } from './job-event';
 
-/** Where `server.ts` mounts the gateway. */
-export const GATEWAY_PATH = '/bridge';
 /** How many events the page keeps. */
 const MAX_SHOWN = 100;
 const RECENT_EVENTS = makeStateKey<readonly JobEvent[]>('daemon-event-bridge.recentEvents');
