@@ -5,5 +5,8 @@ export { unnamedEvents } from '../operators/unnamed-events.js';
 export { withBridgeState } from '../operators/with-bridge-state.js';
 export { createGateway, type Gateway, type GatewayStats } from './gateway.js';
 export type { GatewayOptions } from './gateway-options.js';
+export type { GatewayMetrics, GatewayMetricsSources } from './metrics.js';
+export type { Readiness } from './readiness.js';
 export { MAX_LAST_EVENT_ID_LENGTH, readLastEventId, type LastEventIdResult } from './last-event-id.js';
 export { serveSse, SSE_HEADERS, type ServeSseOptions, type SlowClientInfo } from './serve-sse.js';
+export { receivedAt } from '../sse/received-at.js';
