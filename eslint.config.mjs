@@ -1,6 +1,64 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src/, written down once: each folder may import only the
+ * folders listed for it (and the base files src/*.ts). `npm run lint` fails on
+ * any other import between folders. README "Architecture" draws this.
+ */
+const LAYERS = {
+  sse: [],
+  operators: ['sse'],
+  daemon: [],
+  browser: ['sse'],
+  testing: ['daemon'],
+  bridge: ['daemon', 'operators', 'sse'],
+  http: ['bridge', 'operators', 'sse'],
+  nats: ['bridge', 'daemon', 'operators', 'sse'],
+  cli: ['bridge', 'browser', 'daemon', 'http', 'nats', 'operators', 'sse', 'testing'],
+};
+
+const folderPatterns = (folders) => folders.flatMap((folder) => [`**/${folder}/*`, `**/${folder}`]);
+
+const layeringRules = [
+  {
+    files: ['src/*.ts'],
+    ignores: ['src/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: folderPatterns(Object.keys(LAYERS)), message: 'base files (src/*.ts) import no layer' },
+          ],
+        },
+      ],
+    },
+  },
+  ...Object.entries(LAYERS).map(([layer, allowed]) => {
+    const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+    return {
+      files: [`src/${layer}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns:
+              forbidden.length === 0
+                ? []
+                : [
+                    {
+                      group: folderPatterns(forbidden),
+                      message: `src/${layer} may import only ${allowed.length ? allowed.join(', ') : 'the base files'} (see LAYERS in eslint.config.mjs)`,
+                    },
+                  ],
+          },
+        ],
+      },
+    };
+  }),
+];
+
 export default tseslint.config(
   {
     ignores: ['dist/', 'coverage/', 'node_modules/', '.tmp/', 'src/cli/dashboard/', 'scripts/', '*.config.*'],
@@ -17,6 +75,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...layeringRules,
   {
     files: ['spec/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
     rules: {

@@ -1,5 +1,5 @@
 import { encodeSse } from '../src/sse/encode';
-import { toSseMessage } from '../src/sse/sse-message';
+import { toSseMessage } from '../src/bridge/to-sse-message';
 import type { Result } from './result';
 
 /** SSE frames encoded per second for a typical one-line JSON event. */

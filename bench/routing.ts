@@ -2,7 +2,7 @@ import { filter, share, Subject, type Observable } from 'rxjs';
 import { DaemonEventBridge } from '../src/bridge/bridge';
 import type { DaemonClient } from '../src/daemon/daemon-client';
 import type { JsonObject } from '../src/json';
-import { toSseMessage } from '../src/sse/sse-message';
+import { toSseMessage } from '../src/bridge/to-sse-message';
 import type { Result } from './result';
 
 const JOBS = 1_000;

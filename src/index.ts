@@ -1,11 +1,16 @@
-export * from './bridge/index.js';
+// The public surface of `daemon-event-bridge`. Every name is chosen here; a
+// change shows up in review as a diff of `api/daemon-event-bridge.api.md`.
+export {
+  DaemonEventBridge,
+  type BridgeState,
+  type BridgeStats,
+  type ResumeOptions,
+} from './bridge/bridge.js';
+export { BRIDGE_STOPPED, type StreamResetReason } from './bridge/control-messages.js';
+export type { BridgeOptions } from './bridge/options.js';
+export { toSseMessage } from './bridge/to-sse-message.js';
 export type { DaemonClient, StreamHooks } from './daemon/daemon-client.js';
-export { daemonEventSchema, type DaemonEvent } from './daemon/daemon-event.js';
-export { DaemonEventBridgeError, InvalidArgumentError, InvalidOptionsError } from './errors.js';
-export { silentLogger, type BridgeLogger } from './logger.js';
-export { isJsonObject, type JsonObject } from './json.js';
-export { encodeSse, sanitizeSseField } from './sse/encode.js';
-export { DAEMON_EVENT, toSseMessage, type SseMessage } from './sse/sse-message.js';
+export type { DaemonEvent } from './daemon/daemon-event.js';
 export {
   DaemonClientClosedError,
   DaemonConnectionError,
@@ -21,3 +26,11 @@ export {
   type DaemonClientStats,
   type UnixSocketDaemonClientOptions,
 } from './daemon/unix-socket-client.js';
+export { DaemonEventBridgeError, InvalidArgumentError, InvalidOptionsError } from './errors.js';
+export type { JsonObject } from './json.js';
+export { silentLogger, type BridgeLogger } from './logger.js';
+export { endOn } from './operators/end-on.js';
+export { heartbeat } from './operators/heartbeat.js';
+export { reconnect, SourceEndedError, type ReconnectConfig } from './operators/reconnect.js';
+export { encodeSse } from './sse/encode.js';
+export type { SseMessage } from './sse/message.js';

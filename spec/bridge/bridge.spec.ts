@@ -1,11 +1,13 @@
+import { createTestScheduler } from '../support/marbles';
 import { firstValueFrom, map, Observable, of, Subject, throwError, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { DaemonEventBridge, type BridgeState } from '../../src/bridge/bridge';
 import { BRIDGE_STOPPED } from '../../src/bridge/control-messages';
 import { InvalidArgumentError } from '../../src/errors';
 import type { BridgeLogger, BridgeOptions } from '../../src/bridge/options';
 import type { JsonObject } from '../../src/json';
-import { toSseMessage, type SseMessage } from '../../src/sse/sse-message';
+import type { SseMessage } from '../../src/sse/message';
+import { toSseMessage } from '../../src/bridge/to-sse-message';
 import { MemoryDaemonClient } from '../support/memory-daemon-client';
 
 const a = { job_id: 'alpha', sheet_num: 1, event: 'sheet.started', data: { attempt: 1 }, timestamp: 1 };
@@ -26,7 +28,7 @@ describe('DaemonEventBridge', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   function bridgeOf(client: MemoryDaemonClient, options: BridgeOptions = {}): DaemonEventBridge {

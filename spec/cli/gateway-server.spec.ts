@@ -1,3 +1,4 @@
+import { waitUntil } from '../support/wait-until';
 import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -82,7 +83,7 @@ describe('startGatewayServer', () => {
       timestamp: 1,
     };
     daemon.publish(event);
-    await waitFor(() => stream.events.some((e) => e.event === 'sheet.started'));
+    await waitUntil(() => stream.events.some((e) => e.event === 'sheet.started'), 'the condition');
     expect(stream.events.find((e) => e.event === 'sheet.started')?.data).toBe(JSON.stringify(event));
     stream.close();
     const history = await fetchText(`${http.url}api/jobs/nightly/observer`);
@@ -124,7 +125,7 @@ describe('startGatewayServer', () => {
     it('never writes the token to the logs', async () => {
       await fetchText(`${http!.url}healthz?token=${TOKEN}`);
       await fetchText(`${http!.url}healthz`, { Authorization: `Bearer ${TOKEN}` });
-      await waitFor(() => logs.filter((entry) => entry.message === 'request').length >= 2);
+      await waitUntil(() => logs.filter((entry) => entry.message === 'request').length >= 2, 'the condition');
       expect(JSON.stringify(logs)).not.toContain(TOKEN);
       expect(logs.find((entry) => entry.message === 'request')?.fields).toMatchObject({
         method: 'GET',
@@ -138,7 +139,7 @@ describe('startGatewayServer', () => {
     http = await startGatewayServer({ bridge, host: '127.0.0.1', port: 0, logger });
     const stream = await openSse(`${http.url}api/events/stream`);
     const job = await openSse(`${http.url}api/jobs/nightly/events`);
-    await waitFor(() => stream.events.some((e) => e.event === 'bridge_state'));
+    await waitUntil(() => stream.events.some((e) => e.event === 'bridge_state'), 'the condition');
     bridge.stop();
     await http.close();
     await Promise.all([stream.ended, job.ended]);
@@ -163,11 +164,3 @@ describe('startGatewayServer', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

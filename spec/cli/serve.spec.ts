@@ -1,3 +1,4 @@
+import { pollUntil } from '../support/wait-until';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -20,22 +21,6 @@ function fetchJson(
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) as unknown }));
     }).on('error', reject);
   });
-}
-
-async function poll<T>(
-  read: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const healthState = async (url: string) =>
@@ -74,14 +59,14 @@ describe('daemon-event-bridge serve', () => {
     cli = startCli(build, ['serve', '--socket', socketPath, '--port', '0']);
     const url = await cliUrl(cli);
     expect(cli.stdout()).toContain(`listening on ${url} (daemon socket ${socketPath})`);
-    await poll(
+    await pollUntil(
       () => healthState(url),
       (state) => state === 'reconnecting',
       '/healthz to say reconnecting',
     );
 
     daemon = await startFakeDaemon({ socketPath });
-    await poll(
+    await pollUntil(
       () => healthState(url),
       (state) => state === 'connected',
       '/healthz to say connected',
@@ -97,7 +82,7 @@ describe('daemon-event-bridge serve', () => {
       timestamp: 5,
     };
     daemon.publish(event);
-    await poll(
+    await pollUntil(
       () => stream.events.length,
       (n) => n > 0,
       'the event',
@@ -115,7 +100,7 @@ describe('daemon-event-bridge serve', () => {
       const global = await openSse(`${url}api/events/stream`);
       const job = await openSse(`${url}api/jobs/nightly/events`);
       streams.push(global, job);
-      await poll(
+      await pollUntil(
         () => global.events.map((e) => e.data),
         (data) => data.includes('{"state":"connected"}'),
         'the connected state',
@@ -169,7 +154,7 @@ describe('daemon-event-bridge serve', () => {
     cli = startCli(build, ['serve', '--socket', daemon.socketPath, '--port', '0', '--log-level', 'debug']);
     const url = await cliUrl(cli);
     await fetchJson(`${url}healthz`);
-    await poll(
+    await pollUntil(
       () => cli!.stderr(),
       (text) => text.includes('"msg":"request"'),
       'a debug request log',

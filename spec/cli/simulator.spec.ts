@@ -1,12 +1,13 @@
+import { createTestScheduler } from '../support/marbles';
 import { bufferTime, distinct, filter, map, take, takeUntil, timer, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { conductorWorkload, DEMO_JOBS, startSimulator, type SimulatedJob } from '../../src/cli/simulator';
 import { daemonEventSchema } from '../../src/daemon/daemon-event';
 import type { JsonObject } from '../../src/json';
-import { toSseMessage } from '../../src/sse/sse-message';
+import { toSseMessage } from '../../src/bridge/to-sse-message';
 
 function createScheduler(): TestScheduler {
-  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  return createTestScheduler();
 }
 
 /** Runs the workload for `ms` of virtual time; returns each event with the virtual time it was emitted at. */

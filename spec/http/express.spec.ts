@@ -1,6 +1,6 @@
 import express from 'express';
 import { createGateway, type Gateway } from '../../src/http/gateway';
-import { serveSse } from '../../src/sse/serve-sse';
+import { serveSse } from '../../src/http/serve-sse';
 import { startServer, type TestServer } from '../support/http-server';
 import { liveBridge, type LiveBridge } from '../support/live-bridge';
 import { openSse } from '../support/sse-client';

@@ -3,7 +3,7 @@ import { filter, firstValueFrom, lastValueFrom, skipWhile, take, toArray, type S
 import { DaemonEventBridge, type BridgeState } from '../../src/bridge/bridge';
 import { UnixSocketDaemonClient } from '../../src/daemon/unix-socket-client';
 import type { JsonObject } from '../../src/json';
-import type { SseMessage } from '../../src/sse/sse-message';
+import type { SseMessage } from '../../src/sse/message';
 import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
 
 /**

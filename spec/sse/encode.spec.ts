@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { encodeSse, sanitizeSseField } from '../../src/sse/encode';
-import { toSseMessage } from '../../src/sse/sse-message';
-import type { SseMessage } from '../../src/sse/sse-message';
+import { toSseMessage } from '../../src/bridge/to-sse-message';
+import type { SseMessage } from '../../src/sse/message';
 
 /** Feeds frames to a spec-compliant parser and returns what a browser would dispatch. */
 function parse(...frames: string[]): EventSourceMessage[] {

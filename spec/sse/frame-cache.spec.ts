@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { encodeSse } from '../../src/sse/encode';
 import { encodeSseFrame } from '../../src/sse/frame-cache';
-import type { SseMessage } from '../../src/sse/sse-message';
+import type { SseMessage } from '../../src/sse/message';
 
 describe('encodeSseFrame', () => {
   it('encodes a message object once and hands out the same bytes every time', () => {

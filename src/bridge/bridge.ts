@@ -21,14 +21,15 @@ import { daemonEventSchema } from '../daemon/daemon-event.js';
 import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
-import { toSseMessage, type SseMessage } from '../sse/sse-message.js';
+import type { SseMessage } from '../sse/message.js';
+import { toSseMessage } from './to-sse-message.js';
 import { BRIDGE_STOPPED, heartbeatMessage, streamResetMessage } from './control-messages.js';
-import { endOn } from './end-on.js';
+import { endOn } from '../operators/end-on.js';
 import { EventRouter } from './event-router.js';
-import { heartbeat } from './heartbeat.js';
+import { heartbeat } from '../operators/heartbeat.js';
 import { observerHistory } from './observer-history.js';
 import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './options.js';
-import { reconnect } from './reconnect.js';
+import { reconnect } from '../operators/reconnect.js';
 import { ReplayRing } from './replay-ring.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { SseMessage } from '../sse/sse-message.js';
+import type { SseMessage } from '../sse/message.js';
 
 /**
  * The message every consumer gets when the bridge stops, just before it completes.

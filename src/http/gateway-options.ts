@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
 import { callbackOption, integerOption } from '../options.js';
-import { serveSseOptionsSchema } from '../sse/serve-sse.js';
+import { serveSseOptionsSchema } from './serve-sse.js';
 
 /**
  * Options of {@link createGateway}. Every field is optional.

@@ -1,25 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
 import type { DaemonEventBridge } from '../bridge/bridge.js';
 import { describeError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { parseOptions } from '../options.js';
-import { serveSse, SSE_HEADERS, type ServeSseOptions } from '../sse/serve-sse.js';
-import type { SseMessage } from '../sse/sse-message.js';
-import { withBridgeState } from './bridge-state.js';
 import { corsHeaders, PREFLIGHT_HEADERS } from './cors.js';
+import { ROUTE_HANDLERS, type GatewayContext, type RouteHandler } from './gateway-handlers.js';
 import { gatewayOptionsSchema, type GatewayOptions } from './gateway-options.js';
-import {
-  jobEventsQuerySchema,
-  jobIdParamSchema,
-  observerQuerySchema,
-  parseParam,
-  parseQuery,
-  streamQuerySchema,
-} from './params.js';
+import { sendError, type GatewayRequest } from './gateway-request.js';
 import { matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
-import { unnamedEvents } from './unnamed-events.js';
+import { SseClients } from './sse-clients.js';
 
 /**
  * The gateway's own counters, beside the bridge's.
@@ -96,12 +86,9 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
     'gateway',
   );
   const log = logger ?? silentLogger;
-  const clients = new Set<Subscription>();
   let slowClientsDropped = 0;
-  let clientsRejected = 0;
   let closed = false;
-
-  const sseOptions: ServeSseOptions = {
+  const clients = new SseClients(maxClients, {
     retryMs,
     maxBufferedBytes,
     onSlowClient: (info) => {
@@ -109,90 +96,26 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
       log.warn('slow SSE client dropped', { ...info, slowClientsDropped });
     },
     onError: (error) => log.warn('SSE source failed', { error: describeError(error) }),
-  };
-
+  });
   const stats = (): GatewayStats => ({
     clients: clients.size,
     maxClients,
     slowClientsDropped,
-    clientsRejected,
+    clientsRejected: clients.clientsRejected,
   });
+  const context: GatewayContext = { bridge, clients, stats };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const cors = corsHeaders(req.headers.origin, corsOrigins);
-    const fail = (status: number, error: string, headers: Record<string, string> = {}) =>
-      sendJson(res, status, { error }, { ...cors, ...headers });
-
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    } catch {
-      return fail(400, 'malformed request URL');
-    }
-    const route = matchRoute(url.pathname, basePath);
-    if (route === undefined) return fail(404, 'not found');
-
-    const method = req.method ?? 'GET';
-    if (method === 'OPTIONS') {
-      const allowed = 'Access-Control-Allow-Origin' in cors;
-      res.writeHead(204, { ...cors, ...(allowed ? PREFLIGHT_HEADERS : {}), Allow: ALLOW });
-      res.end();
-      return;
-    }
-    if (method !== 'GET' && method !== 'HEAD') {
-      return fail(405, `method ${method} not allowed`, { Allow: ALLOW });
-    }
-    if (authorize !== undefined && (await authorize(req)) !== true) return fail(401, 'unauthorized');
-    if (closed) return fail(503, 'gateway closed');
-
-    const stream = (
-      source: (lastEventId: string | undefined) => Observable<SseMessage>,
-      unnamed: boolean,
-    ): void => {
-      if (method === 'HEAD') {
-        res.writeHead(200, { ...SSE_HEADERS, ...cors });
-        res.end();
-        return;
-      }
-      if (clients.size >= maxClients) {
-        clientsRejected++;
-        return fail(503, `too many clients (maxClients ${maxClients})`, { 'Retry-After': '5' });
-      }
-      const messages = unnamed ? (id: string | undefined) => source(id).pipe(unnamedEvents()) : source;
-      const subscription = serveSse(req, res, messages, { ...sseOptions, headers: cors });
-      if (subscription.closed) return;
-      clients.add(subscription);
-      subscription.add(() => clients.delete(subscription));
-    };
-
-    switch (route.kind) {
-      case 'healthz':
-        return sendJson(res, 200, health(bridge, stats()), cors);
-      case 'stream': {
-        const query = parseQuery(streamQuerySchema, url.searchParams);
-        if (!query.success) return fail(400, query.error);
-        return stream(
-          (lastEventId) =>
-            bridge.allEvents(query.data.limit, { lastEventId }).pipe(withBridgeState(bridge.state$)),
-          query.data.unnamed,
-        );
-      }
-      case 'jobEvents': {
-        const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
-        if (!jobId.success) return fail(400, jobId.error);
-        const query = parseQuery(jobEventsQuerySchema, url.searchParams);
-        if (!query.success) return fail(400, query.error);
-        return stream((lastEventId) => bridge.jobEvents(jobId.data, { lastEventId }), query.data.unnamed);
-      }
-      case 'observer': {
-        const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
-        if (!jobId.success) return fail(400, jobId.error);
-        const query = parseQuery(observerQuerySchema, url.searchParams);
-        if (!query.success) return fail(400, query.error);
-        const events = await firstValueFrom(bridge.observerEvents(jobId.data, query.data.limit));
-        return sendJson(res, 200, events, cors);
-      }
-    }
+    const request = readRequest(req, res, corsOrigins);
+    if (request === undefined) return;
+    const route = matchRoute(request.url.pathname, basePath);
+    if (route === undefined) return sendError(request, 404, 'not found');
+    if (!acceptMethod(request)) return;
+    if (authorize !== undefined && (await authorize(req)) !== true)
+      return sendError(request, 401, 'unauthorized');
+    if (closed) return sendError(request, 503, 'gateway closed');
+    const handler = ROUTE_HANDLERS[route.kind] as RouteHandler<typeof route.kind>;
+    await handler(request, route, context);
   }
 
   const gateway = (req: IncomingMessage, res: ServerResponse): void => {
@@ -205,25 +128,37 @@ export function createGateway(bridge: DaemonEventBridge, options?: GatewayOption
     stats,
     close(): void {
       closed = true;
-      for (const client of [...clients]) client.unsubscribe();
+      clients.closeAll();
     },
   });
 }
 
-/** The `/healthz` body: the bridge's stats with the gateway's counters folded in. */
-function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
-  const { state, running, consumers, counters, replay, lastEventId } = bridge.stats();
-  return {
-    state,
-    running,
-    consumers,
-    counters: {
-      ...counters,
-      slowClientsDropped: gateway.slowClientsDropped,
-      clientsRejected: gateway.clientsRejected,
-    },
-    clients: { open: gateway.clients, max: gateway.maxClients },
-    replay,
-    lastEventId: lastEventId ?? null,
-  };
+/** The request with its parsed URL and CORS headers; answers 400 (and returns undefined) for a malformed URL. */
+function readRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  corsOrigins: readonly string[],
+): GatewayRequest | undefined {
+  const cors = corsHeaders(req.headers.origin, corsOrigins);
+  const head = req.method === 'HEAD';
+  try {
+    return { req, res, url: new URL(req.url ?? '/', 'http://gateway.invalid'), head, cors };
+  } catch {
+    sendJson(res, 400, { error: 'malformed request URL' }, cors);
+    return undefined;
+  }
+}
+
+/** GET and HEAD go on; OPTIONS gets the CORS preflight answer, anything else 405. */
+function acceptMethod(request: GatewayRequest): boolean {
+  const method = request.req.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD') return true;
+  if (method === 'OPTIONS') {
+    const allowed = 'Access-Control-Allow-Origin' in request.cors;
+    request.res.writeHead(204, { ...request.cors, ...(allowed ? PREFLIGHT_HEADERS : {}), Allow: ALLOW });
+    request.res.end();
+  } else {
+    sendError(request, 405, `method ${method} not allowed`, { Allow: ALLOW });
+  }
+  return false;
 }

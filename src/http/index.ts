@@ -1,15 +1,9 @@
-export {
-  serveSse,
-  SSE_HEADERS,
-  serveSseOptionsSchema,
-  type ServeSseOptions,
-  type SlowClientInfo,
-} from '../sse/serve-sse.js';
-export { toMessageEvent, type SseMessageEvent } from '../sse/to-message-event.js';
-export { encodeSseFrame } from '../sse/frame-cache.js';
-export { readLastEventId, MAX_LAST_EVENT_ID_LENGTH, type LastEventIdResult } from '../sse/last-event-id.js';
+// The public surface of `daemon-event-bridge/http`. Every name is chosen here;
+// a change shows up in review as a diff of `api/http.api.md`.
+export { toMessageEvent, type SseMessageEvent } from '../operators/to-message-event.js';
+export { unnamedEvents } from '../operators/unnamed-events.js';
+export { withBridgeState } from '../operators/with-bridge-state.js';
 export { createGateway, type Gateway, type GatewayStats } from './gateway.js';
-export { gatewayOptionsSchema, type GatewayOptions } from './gateway-options.js';
-export { bridgeStateMessage, withBridgeState } from './bridge-state.js';
-export { jobIdSchema, limitParamSchema, unnamedParamSchema } from './params.js';
-export { unnamedEvents } from './unnamed-events.js';
+export type { GatewayOptions } from './gateway-options.js';
+export { MAX_LAST_EVENT_ID_LENGTH, readLastEventId, type LastEventIdResult } from './last-event-id.js';
+export { serveSse, SSE_HEADERS, type ServeSseOptions, type SlowClientInfo } from './serve-sse.js';

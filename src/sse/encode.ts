@@ -1,4 +1,4 @@
-import type { SseMessage } from './sse-message.js';
+import type { SseMessage } from './message.js';
 
 const LINE_BREAK = /\r\n|\r|\n/;
 const FORBIDDEN_IN_FIELD = /[\r\n\0]/g;

@@ -1,5 +1,5 @@
 import { encodeSse } from './encode.js';
-import type { SseMessage } from './sse-message.js';
+import type { SseMessage } from './message.js';
 
 const frames = new WeakMap<SseMessage, Buffer>();
 

@@ -1,12 +1,13 @@
+import { createTestScheduler } from '../support/marbles';
 import { of } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
-import { endOn } from '../../src/bridge/end-on';
+import type { TestScheduler } from 'rxjs/testing';
+import { endOn } from '../../src/operators/end-on';
 
 describe('endOn', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('emits the last value and completes when the notifier fires', () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { queryParameter } from '../http/query-parameter.js';
+import { queryParameter } from './query-parameter.js';
 
 /**
  * The longest `Last-Event-ID` (header or query parameter) accepted, in

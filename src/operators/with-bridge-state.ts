@@ -1,8 +1,7 @@
 import { endWith, map, merge, takeWhile, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
-import type { BridgeState } from '../bridge/bridge.js';
-import type { SseMessage } from '../sse/sse-message.js';
+import type { SseMessage } from '../sse/message.js';
 
-const messages = new Map<BridgeState, SseMessage>();
+const messages = new Map<string, SseMessage>();
 
 /**
  * The `bridge_state` message of a state (no id, so it never moves a
@@ -14,7 +13,7 @@ const messages = new Map<BridgeState, SseMessage>();
  * bridgeStateMessage('reconnecting'); // { event: 'bridge_state', data: '{"state":"reconnecting"}' }
  * ```
  */
-export function bridgeStateMessage(state: BridgeState): SseMessage {
+export function bridgeStateMessage(state: string): SseMessage {
   let message = messages.get(state);
   if (message === undefined) {
     message = Object.freeze({ event: 'bridge_state', data: JSON.stringify({ state }) });
@@ -35,7 +34,7 @@ const END = Symbol('end');
  * bridge.allEvents(50).pipe(withBridgeState(bridge.state$));
  * ```
  */
-export function withBridgeState(state$: Observable<BridgeState>): MonoTypeOperatorFunction<SseMessage> {
+export function withBridgeState(state$: Observable<string>): MonoTypeOperatorFunction<SseMessage> {
   return (source) =>
     merge(state$.pipe(map(bridgeStateMessage)), source.pipe(endWith(END))).pipe(
       takeWhile((message): message is SseMessage => message !== END),

@@ -1,5 +1,5 @@
 import { map, type MonoTypeOperatorFunction } from 'rxjs';
-import type { SseMessage } from '../sse/sse-message.js';
+import type { SseMessage } from '../sse/message.js';
 
 const unnamed = new WeakMap<SseMessage, SseMessage>();
 

@@ -1,12 +1,13 @@
-import { TestScheduler } from 'rxjs/testing';
-import { toMessageEvent } from '../../src/sse/to-message-event';
-import type { SseMessage } from '../../src/sse/sse-message';
+import { createTestScheduler } from '../support/marbles';
+import type { TestScheduler } from 'rxjs/testing';
+import { toMessageEvent } from '../../src/operators/to-message-event';
+import type { SseMessage } from '../../src/sse/message';
 
 describe('toMessageEvent', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toStrictEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('maps event to type and keeps data, id and retry; an id-less message repeats the last id', () => {

@@ -1,6 +1,6 @@
 import { defer, map, type OperatorFunction } from 'rxjs';
-import { isValidRetry, sanitizeSseField } from './encode.js';
-import type { SseMessage } from './sse-message.js';
+import { isValidRetry, sanitizeSseField } from '../sse/encode.js';
+import type { SseMessage } from '../sse/message.js';
 
 /**
  * The shape NestJS's `@Sse()` handlers return (its `MessageEvent`): `type`

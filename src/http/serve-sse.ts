@@ -8,11 +8,11 @@ import {
   MAX_TIMER_MS,
   parseOptions,
 } from '../options.js';
-import { sendJson } from '../http/send-json.js';
-import { encodeSse } from './encode.js';
-import { encodeSseFrame } from './frame-cache.js';
+import { sendJson } from './send-json.js';
+import { encodeSse } from '../sse/encode.js';
+import { encodeSseFrame } from '../sse/frame-cache.js';
 import { readLastEventId } from './last-event-id.js';
-import type { SseMessage } from './sse-message.js';
+import type { SseMessage } from '../sse/message.js';
 
 /**
  * The headers of every SSE response (CONTRACT section 4).

@@ -1,11 +1,12 @@
-import { TestScheduler } from 'rxjs/testing';
-import { DaemonStreamEndedError, reconnect } from '../../src/bridge/reconnect';
+import { createTestScheduler } from '../support/marbles';
+import type { TestScheduler } from 'rxjs/testing';
+import { reconnect, SourceEndedError } from '../../src/operators/reconnect';
 
 describe('reconnect', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('resubscribes after errors and completions with one doubling, capped backoff', () => {
@@ -24,7 +25,7 @@ describe('reconnect', () => {
       expectObservable(result, '^--------!').toBe('a--a--a--');
       expectSubscriptions(source.subscriptions).toBe(['^!', '---^!', '------^!']);
       testScheduler.flush();
-      expect(retries[0]).toEqual(['DaemonStreamEndedError', 2, 1]);
+      expect(retries[0]).toEqual(['SourceEndedError', 2, 1]);
     });
   });
 
@@ -47,7 +48,7 @@ describe('reconnect', () => {
   });
 
   it('names the end of a stream with a typed error', () => {
-    const error = new DaemonStreamEndedError();
-    expect(error).toMatchObject({ name: 'DaemonStreamEndedError', code: 'ERR_DAEMON_STREAM_ENDED' });
+    const error = new SourceEndedError();
+    expect(error).toMatchObject({ name: 'SourceEndedError', code: 'ERR_SOURCE_ENDED' });
   });
 });

@@ -1,14 +1,24 @@
 import { concat, retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { DaemonEventBridgeError } from '../errors.js';
 
 /**
- * Raised internally when the daemon ends its stream, so that an end and an error share one backoff.
+ * What {@link reconnect} passes to `onRetry` when the source completed
+ * rather than failed: an end and an error share one backoff.
+ *
+ * @example
+ * ```ts
+ * import { reconnect, SourceEndedError } from 'daemon-event-bridge';
+ *
+ * source$.pipe(reconnect({ initialDelayMs: 1_000, maxDelayMs: 30_000, scheduler,
+ *   onRetry: (error) => console.warn(error instanceof SourceEndedError ? 'ended' : 'failed') }));
+ * ```
  */
-export class DaemonStreamEndedError extends Error {
-  override readonly name = 'DaemonStreamEndedError';
-  readonly code = 'ERR_DAEMON_STREAM_ENDED';
+export class SourceEndedError extends DaemonEventBridgeError {
+  override readonly name = 'SourceEndedError';
+  readonly code = 'ERR_SOURCE_ENDED';
 
   constructor() {
-    super('the daemon ended the event stream');
+    super('the source ended');
   }
 }
 
@@ -17,6 +27,9 @@ export class DaemonStreamEndedError extends Error {
  *
  * @example
  * ```ts
+ * import { asyncScheduler } from 'rxjs';
+ * import type { ReconnectConfig } from 'daemon-event-bridge';
+ *
  * const config: ReconnectConfig = { initialDelayMs: 1_000, maxDelayMs: 30_000, scheduler: asyncScheduler };
  * ```
  */
@@ -36,6 +49,11 @@ export interface ReconnectConfig {
  *
  * @example
  * ```ts
+ * import { asyncScheduler } from 'rxjs';
+ * import { reconnect, UnixSocketDaemonClient } from 'daemon-event-bridge';
+ *
+ * const client = new UnixSocketDaemonClient();
+ * const scheduler = asyncScheduler;
  * client.stream('daemon.monitor.stream').pipe(reconnect({ initialDelayMs: 1000, maxDelayMs: 30_000, scheduler }));
  * ```
  */
@@ -44,7 +62,7 @@ export function reconnect<T>(config: ReconnectConfig): MonoTypeOperatorFunction<
   return (source) =>
     concat(
       source,
-      throwError(() => new DaemonStreamEndedError()),
+      throwError(() => new SourceEndedError()),
     ).pipe(
       retry({
         resetOnSuccess: true,

@@ -1,11 +1,12 @@
-import { TestScheduler } from 'rxjs/testing';
-import { heartbeat } from '../../src/bridge/heartbeat';
+import { createTestScheduler } from '../support/marbles';
+import type { TestScheduler } from 'rxjs/testing';
+import { heartbeat } from '../../src/operators/heartbeat';
 
 describe('heartbeat', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('emits a beat after each period of silence', () => {

@@ -1,0 +1,103 @@
+import { firstValueFrom } from 'rxjs';
+import type { DaemonEventBridge } from '../bridge/bridge.js';
+import { withBridgeState } from '../operators/with-bridge-state.js';
+import type { GatewayStats } from './gateway.js';
+import { sendError, type GatewayRequest } from './gateway-request.js';
+import {
+  jobEventsQuerySchema,
+  jobIdParamSchema,
+  observerQuerySchema,
+  parseParam,
+  parseQuery,
+  streamQuerySchema,
+} from './params.js';
+import type { GatewayRoute } from './routes.js';
+import { SSE_HEADERS } from './serve-sse.js';
+import { sendJson } from './send-json.js';
+import type { SseClients, SseSource } from './sse-clients.js';
+
+/** What every route handler may use. */
+export interface GatewayContext {
+  readonly bridge: DaemonEventBridge;
+  readonly clients: SseClients;
+  readonly stats: () => GatewayStats;
+}
+
+/** Handles one matched route. */
+export type RouteHandler<K extends GatewayRoute['kind']> = (
+  request: GatewayRequest,
+  route: Extract<GatewayRoute, { kind: K }>,
+  context: GatewayContext,
+) => void | Promise<void>;
+
+/** The gateway's routes, by kind. */
+export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandler<K> } = {
+  healthz: (request, _route, { bridge, stats }) =>
+    sendJson(request.res, 200, health(bridge, stats()), request.cors),
+
+  stream: (request, _route, context) => {
+    const query = parseQuery(streamQuerySchema, request.url.searchParams);
+    if (!query.success) return sendError(request, 400, query.error);
+    const { bridge } = context;
+    const source: SseSource = (lastEventId) =>
+      bridge.allEvents(query.data.limit, { lastEventId }).pipe(withBridgeState(bridge.state$));
+    openStream(request, context, source, query.data.unnamed);
+  },
+
+  jobEvents: (request, route, context) => {
+    const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
+    if (!jobId.success) return sendError(request, 400, jobId.error);
+    const query = parseQuery(jobEventsQuerySchema, request.url.searchParams);
+    if (!query.success) return sendError(request, 400, query.error);
+    const source: SseSource = (lastEventId) => context.bridge.jobEvents(jobId.data, { lastEventId });
+    openStream(request, context, source, query.data.unnamed);
+  },
+
+  observer: async (request, route, { bridge }) => {
+    const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
+    if (!jobId.success) return sendError(request, 400, jobId.error);
+    const query = parseQuery(observerQuerySchema, request.url.searchParams);
+    if (!query.success) return sendError(request, 400, query.error);
+    const events = await firstValueFrom(bridge.observerEvents(jobId.data, query.data.limit));
+    sendJson(request.res, 200, events, request.cors);
+  },
+};
+
+/** Opens an SSE response, or answers HEAD with the headers only, or 503 past `maxClients`. */
+function openStream(
+  request: GatewayRequest,
+  { clients }: GatewayContext,
+  source: SseSource,
+  unnamed: boolean,
+): void {
+  const { req, res, cors } = request;
+  if (request.head) {
+    res.writeHead(200, { ...SSE_HEADERS, ...cors });
+    res.end();
+    return;
+  }
+  if (clients.reject()) {
+    return sendError(request, 503, `too many clients (maxClients ${clients.maxClients})`, {
+      'Retry-After': '5',
+    });
+  }
+  clients.serve(req, res, source, unnamed, cors);
+}
+
+/** The `/healthz` body: the bridge's stats with the gateway's counters folded in. */
+function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
+  const { state, running, consumers, counters, replay, lastEventId } = bridge.stats();
+  return {
+    state,
+    running,
+    consumers,
+    counters: {
+      ...counters,
+      slowClientsDropped: gateway.slowClientsDropped,
+      clientsRejected: gateway.clientsRejected,
+    },
+    clients: { open: gateway.clients, max: gateway.maxClients },
+    replay,
+    lastEventId: lastEventId ?? null,
+  };
+}
