@@ -16,7 +16,7 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
-import { reconnect } from '../bridge/reconnect.js';
+import { reconnect } from '../operators/reconnect.js';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { daemonEventSchema } from '../daemon/daemon-event.js';
 import { describeError } from '../errors.js';
