@@ -54,15 +54,62 @@ const listenFlags = {
   insecure: z.boolean().default(false),
 };
 
+const socketSchema = z
+  .string()
+  .min(1, { error: 'expected a socket path' })
+  .max(1024, { error: 'expected at most 1024 characters' })
+  .default(DEFAULT_SOCKET);
+
+const natsUrlSchema = z.string().regex(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, {
+  error: 'expected nats://host:port (several separated by commas)',
+});
+
+/** `--prefix` and `--stream`: where events live in NATS (defaults of the nats entry, stated there once). */
+const natsLogFlags = {
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, {
+      error: 'expected dot-separated tokens of letters, digits, "_" or "-"',
+    })
+    .optional(),
+  stream: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' })
+    .optional(),
+};
+
+const countFlag = (min: number) =>
+  z
+    .string()
+    .regex(/^-?\d{1,15}$/, { error: `expected an integer from ${min}` })
+    .transform(Number)
+    .refine((n) => n >= min, { error: `expected an integer from ${min}` })
+    .optional();
+
 /** The zod schema of `serve`'s flags (after `node:util` parsing); defaults are applied here. */
 export const serveFlagsSchema = z.strictObject({
   ...listenFlags,
   'log-level': logLevelSchema.default('info'),
-  socket: z
+  socket: socketSchema,
+  nats: natsUrlSchema.optional(),
+  ...natsLogFlags,
+});
+
+/** The zod schema of `relay`'s flags (after `node:util` parsing). */
+export const relayFlagsSchema = z.strictObject({
+  'log-level': logLevelSchema.default('info'),
+  socket: socketSchema,
+  nats: natsUrlSchema,
+  conductor: z
     .string()
-    .min(1, { error: 'expected a socket path' })
-    .max(1024, { error: 'expected at most 1024 characters' })
-    .default(DEFAULT_SOCKET),
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' }),
+  ...natsLogFlags,
+  'buffer-events': countFlag(1),
+  'buffer-bytes': countFlag(1024),
+  'max-msgs': countFlag(-1),
+  'max-age': countFlag(0),
+  'max-bytes': countFlag(-1),
+  replicas: countFlag(1),
 });
 
 /** The zod schema of `demo`'s flags (after `node:util` parsing); defaults are applied here. */
@@ -99,6 +146,33 @@ export interface ListenOptions {
 export interface ServeOptions extends ListenOptions {
   /** The daemon's Unix socket. */
   readonly socket: string;
+  /** With NATS: events come from the JetStream stream instead of the socket. */
+  readonly nats?: NatsLogOptions | undefined;
+}
+
+/** Where events live in NATS; undefined fields take the nats entry's defaults. */
+export interface NatsLogOptions {
+  /** Comma-separated `nats://` URLs. */
+  readonly servers: string;
+  readonly prefix: string | undefined;
+  readonly stream: string | undefined;
+}
+
+/** The options of the `relay` command. */
+export interface RelayOptions {
+  readonly socket: string;
+  readonly nats: NatsLogOptions;
+  readonly conductor: string;
+  readonly logLevel: LogLevel;
+  /** Relay buffer and stream-creation limits; undefined = the relay's defaults. */
+  readonly limits: {
+    readonly bufferMaxEvents: number | undefined;
+    readonly bufferMaxBytes: number | undefined;
+    readonly maxMsgs: number | undefined;
+    readonly maxAgeMs: number | undefined;
+    readonly maxBytes: number | undefined;
+    readonly replicas: number | undefined;
+  };
 }
 
 /** The options of the `demo` command. */
@@ -118,9 +192,10 @@ export interface DemoOptions extends ListenOptions {
  * ```
  */
 export type CliCommand =
-  | { readonly command: 'help'; readonly topic: 'serve' | 'demo' | undefined }
+  | { readonly command: 'help'; readonly topic: 'serve' | 'demo' | 'relay' | undefined }
   | { readonly command: 'version' }
   | { readonly command: 'serve'; readonly options: ServeOptions }
+  | { readonly command: 'relay'; readonly options: RelayOptions }
   | { readonly command: 'demo'; readonly options: DemoOptions };
 
 const commonFlags = {
@@ -133,7 +208,28 @@ const commonFlags = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const commandFlags = {
-  serve: { ...commonFlags, socket: { type: 'string' } },
+  serve: {
+    ...commonFlags,
+    socket: { type: 'string' },
+    nats: { type: 'string' },
+    prefix: { type: 'string' },
+    stream: { type: 'string' },
+  },
+  relay: {
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    socket: { type: 'string' },
+    nats: { type: 'string' },
+    conductor: { type: 'string' },
+    prefix: { type: 'string' },
+    stream: { type: 'string' },
+    'buffer-events': { type: 'string' },
+    'buffer-bytes': { type: 'string' },
+    'max-msgs': { type: 'string' },
+    'max-age': { type: 'string' },
+    'max-bytes': { type: 'string' },
+    replicas: { type: 'string' },
+  },
   demo: { ...commonFlags, 'restart-every': { type: 'string' }, seed: { type: 'string' } },
 } as const satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
 
@@ -152,22 +248,24 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;
-    if (topic !== undefined && topic !== 'serve' && topic !== 'demo') {
-      throw new UsageError(`unknown command "${topic}" (expected serve or demo)`);
+    if (topic !== undefined && topic !== 'serve' && topic !== 'demo' && topic !== 'relay') {
+      throw new UsageError(`unknown command "${topic}" (expected serve, demo or relay)`);
     }
     return { command: 'help', topic };
   }
   if (first === '--version' || first === '-v') return { command: 'version' };
-  if (first !== 'serve' && first !== 'demo') {
+  if (first !== 'serve' && first !== 'demo' && first !== 'relay') {
     throw new UsageError(
       first.startsWith('-')
-        ? `expected a command before ${first} (serve or demo)`
-        : `unknown command "${first}" (expected serve or demo)`,
+        ? `expected a command before ${first} (serve, demo or relay)`
+        : `unknown command "${first}" (expected serve, demo or relay)`,
     );
   }
   const values = parseFlags(first, rest);
   if (values['help'] === true) return { command: 'help', topic: first };
   delete values['help'];
+  if (first === 'relay')
+    return { command: 'relay', options: relayOptions(validate(relayFlagsSchema, values)) };
   if (values['token'] === undefined && env[TOKEN_ENV] !== undefined && env[TOKEN_ENV] !== '') {
     values['token'] = env[TOKEN_ENV];
   }
@@ -175,7 +273,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     const flags = validate(serveFlagsSchema, values);
     return {
       command: 'serve',
-      options: { ...listenOptions(flags), socket: flags.socket },
+      options: {
+        ...listenOptions(flags),
+        socket: flags.socket,
+        nats:
+          flags.nats === undefined
+            ? undefined
+            : { servers: flags.nats, prefix: flags.prefix, stream: flags.stream },
+      },
     };
   }
   const flags = validate(demoFlagsSchema, values);
@@ -202,7 +307,25 @@ export function isLoopbackHost(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-function parseFlags(command: 'serve' | 'demo', args: string[]): Record<string, unknown> {
+function relayOptions(flags: z.output<typeof relayFlagsSchema>): RelayOptions {
+  const maxAge = flags['max-age'];
+  return {
+    socket: flags.socket,
+    nats: { servers: flags.nats, prefix: flags.prefix, stream: flags.stream },
+    conductor: flags.conductor,
+    logLevel: flags['log-level'],
+    limits: {
+      bufferMaxEvents: flags['buffer-events'],
+      bufferMaxBytes: flags['buffer-bytes'],
+      maxMsgs: flags['max-msgs'],
+      maxAgeMs: maxAge === undefined ? undefined : maxAge * 1000,
+      maxBytes: flags['max-bytes'],
+      replicas: flags.replicas,
+    },
+  };
+}
+
+function parseFlags(command: 'serve' | 'demo' | 'relay', args: string[]): Record<string, unknown> {
   try {
     const { values } = parseArgs({
       args,
@@ -251,7 +374,7 @@ function listenOptions(flags: z.output<typeof serveFlagsSchema> | z.output<typeo
 }
 
 /** The text of `--help`, per topic. */
-export function usage(topic: 'serve' | 'demo' | undefined): string {
+export function usage(topic: 'serve' | 'demo' | 'relay' | undefined): string {
   const common = [
     '  --host <host>        interface to listen on (default 127.0.0.1; a non-loopback host',
     '                       needs --token or --insecure)',
@@ -271,7 +394,32 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     '',
     'Options:',
     `  --socket <path>      the daemon's Unix socket (default ${DEFAULT_SOCKET})`,
+    '  --nats <urls>        read events from NATS JetStream instead of the socket',
+    '                       (nats://host:port, comma-separated); ids are stream sequences',
+    '  --prefix <p>         subject prefix (default deb)',
+    '  --stream <name>      JetStream stream (default DEB_EVENTS)',
     ...common,
+  ];
+  const relay = [
+    'Usage: daemon-event-bridge relay --nats <urls> --conductor <name> [options]',
+    '',
+    "Relays a conductor's events into NATS JetStream (creating the stream if missing) and",
+    'answers observer history requests for it; gateways run serve --nats.',
+    '',
+    'Options:',
+    `  --socket <path>       the daemon's Unix socket (default ${DEFAULT_SOCKET})`,
+    '  --nats <urls>         NATS servers, nats://host:port, comma-separated (required)',
+    "  --conductor <name>    this conductor's name: letters, digits, _ and - (required)",
+    '  --prefix <p>          subject prefix (default deb)',
+    '  --stream <name>       JetStream stream (default DEB_EVENTS)',
+    '  --buffer-events <n>   events kept while NATS is away (default 100000)',
+    '  --buffer-bytes <n>    bytes kept while NATS is away (default 67108864)',
+    '  --max-msgs <n>        new stream: most messages, -1 = unlimited (default -1)',
+    '  --max-age <s>         new stream: oldest age in seconds, 0 = unlimited (default 86400)',
+    '  --max-bytes <n>       new stream: most bytes, -1 = unlimited (default 1073741824)',
+    '  --replicas <n>        new stream: replicas in a cluster (default 1)',
+    `  --log-level <level>   ${LOG_LEVELS.join(' | ')} (default info)`,
+    '  -h, --help            show this help',
   ];
   const demo = [
     'Usage: daemon-event-bridge demo [options]',
@@ -287,6 +435,7 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
   ];
   if (topic === 'serve') return serve.join('\n');
   if (topic === 'demo') return demo.join('\n');
+  if (topic === 'relay') return relay.join('\n');
   return [
     'Usage: daemon-event-bridge <command> [options]',
     '',
@@ -295,6 +444,7 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     'Commands:',
     `  serve   gateway for a running daemon (default socket ${DEFAULT_SOCKET})`,
     '  demo    simulated conductor + gateway + live dashboard, for a first look',
+    '  relay   relay a conductor into NATS JetStream, for gateways run as serve --nats',
     '',
     "Run 'daemon-event-bridge <command> --help' for a command's options.",
     'Routes: /  /api/events/stream  /api/jobs/:jobId/events  /api/jobs/:jobId/observer  /healthz',
