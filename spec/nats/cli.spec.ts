@@ -1,4 +1,5 @@
-import { DEFAULT_SOCKET, parseCli, UsageError } from '../../src/cli/args';
+import { parseCli, UsageError } from '../../src/cli/args';
+import { DEFAULT_SOCKET_PATH } from '../../src/daemon/unix-socket-client';
 import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
 import {
   buildCli,
@@ -98,7 +99,7 @@ describe('parseCli for the NATS commands', () => {
     ).toEqual({
       command: 'relay',
       options: {
-        socket: DEFAULT_SOCKET,
+        socket: DEFAULT_SOCKET_PATH,
         nats: { servers: 'nats://a:4222,nats://b:4222', prefix: undefined, stream: undefined },
         conductor: 'host-a',
         logLevel: 'info',

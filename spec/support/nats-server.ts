@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { waitUntil } from './wait-until.js';
 
 /** Where Debian's `nats-server` package puts the server; `NATS_SERVER_PATH` overrides it. */
-export const NATS_SERVER_PATH = process.env['NATS_SERVER_PATH'] ?? '/usr/sbin/nats-server';
+const NATS_SERVER_PATH = process.env['NATS_SERVER_PATH'] ?? '/usr/sbin/nats-server';
 
 /** True when a `nats-server` executable is installed at {@link NATS_SERVER_PATH}. */
-export const natsServerInstalled = existsSync(NATS_SERVER_PATH);
+const natsServerInstalled = existsSync(NATS_SERVER_PATH);
 
 /**
  * `describe` for specs that need real `nats-server` processes: runs them when
@@ -60,7 +60,7 @@ export interface NatsCluster {
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; it is closed again at once). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -20,8 +20,6 @@ export class UsageError extends DaemonEventBridgeError {
   readonly code = 'ERR_USAGE';
 }
 
-/** The default Unix socket of the conductor (the daemon client's default). */
-export const DEFAULT_SOCKET = DEFAULT_SOCKET_PATH;
 /** The default port of `serve` and `demo`. */
 export const DEFAULT_PORT = 8787;
 /** How often the demo restarts its daemon by default, in seconds. */
@@ -58,7 +56,7 @@ const socketSchema = z
   .string()
   .min(1, { error: 'expected a socket path' })
   .max(1024, { error: 'expected at most 1024 characters' })
-  .default(DEFAULT_SOCKET);
+  .default(DEFAULT_SOCKET_PATH);
 
 const natsUrlSchema = z.string().regex(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, {
   error: 'expected nats://host:port (several separated by commas)',
@@ -87,7 +85,7 @@ const countFlag = (min: number) =>
     .optional();
 
 /** The zod schema of `serve`'s flags (after `node:util` parsing); defaults are applied here. */
-export const serveFlagsSchema = z.strictObject({
+const serveFlagsSchema = z.strictObject({
   ...listenFlags,
   'log-level': logLevelSchema.default('info'),
   socket: socketSchema,
@@ -96,7 +94,7 @@ export const serveFlagsSchema = z.strictObject({
 });
 
 /** The zod schema of `relay`'s flags (after `node:util` parsing). */
-export const relayFlagsSchema = z.strictObject({
+const relayFlagsSchema = z.strictObject({
   'log-level': logLevelSchema.default('info'),
   socket: socketSchema,
   nats: natsUrlSchema,
@@ -113,7 +111,7 @@ export const relayFlagsSchema = z.strictObject({
 });
 
 /** The zod schema of `demo`'s flags (after `node:util` parsing); defaults are applied here. */
-export const demoFlagsSchema = z.strictObject({
+const demoFlagsSchema = z.strictObject({
   ...listenFlags,
   // The demo's terminal stays quiet unless something goes wrong; --log-level info shows it all.
   'log-level': logLevelSchema.default('warn'),
@@ -133,7 +131,7 @@ export const demoFlagsSchema = z.strictObject({
 });
 
 /** Where and how the HTTP server listens; shared by `serve` and `demo`. */
-export interface ListenOptions {
+interface ListenOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
@@ -393,7 +391,7 @@ export function usage(topic: 'serve' | 'demo' | 'relay' | undefined): string {
     'Starts even when the daemon is down, and connects when it appears.',
     '',
     'Options:',
-    `  --socket <path>      the daemon's Unix socket (default ${DEFAULT_SOCKET})`,
+    `  --socket <path>      the daemon's Unix socket (default ${DEFAULT_SOCKET_PATH})`,
     '  --nats <urls>        read events from NATS JetStream instead of the socket',
     '                       (nats://host:port, comma-separated); ids are stream sequences',
     '  --prefix <p>         subject prefix (default deb)',
@@ -407,7 +405,7 @@ export function usage(topic: 'serve' | 'demo' | 'relay' | undefined): string {
     'answers observer history requests for it; gateways run serve --nats.',
     '',
     'Options:',
-    `  --socket <path>       the daemon's Unix socket (default ${DEFAULT_SOCKET})`,
+    `  --socket <path>       the daemon's Unix socket (default ${DEFAULT_SOCKET_PATH})`,
     '  --nats <urls>         NATS servers, nats://host:port, comma-separated (required)',
     "  --conductor <name>    this conductor's name: letters, digits, _ and - (required)",
     '  --prefix <p>          subject prefix (default deb)',
@@ -442,7 +440,7 @@ export function usage(topic: 'serve' | 'demo' | 'relay' | undefined): string {
     "Bridges a job conductor's Unix-socket event bus to browsers over Server-Sent Events.",
     '',
     'Commands:',
-    `  serve   gateway for a running daemon (default socket ${DEFAULT_SOCKET})`,
+    `  serve   gateway for a running daemon (default socket ${DEFAULT_SOCKET_PATH})`,
     '  demo    simulated conductor + gateway + live dashboard, for a first look',
     '  relay   relay a conductor into NATS JetStream, for gateways run as serve --nats',
     '',

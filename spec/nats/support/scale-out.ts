@@ -10,7 +10,7 @@ import { startFakeDaemon, type FakeDaemon } from '../../../src/testing/fake-daem
 import { startServer, type TestServer } from '../../support/http-server';
 
 /** NATS client options every spec uses: never give up, retry quickly. */
-export const NATS_CLIENT = { maxReconnectAttempts: -1, reconnectTimeWait: 100 } as const;
+const NATS_CLIENT = { maxReconnectAttempts: -1, reconnectTimeWait: 100 } as const;
 
 /** One conductor host: a fake daemon on a Unix socket and its relay. */
 export interface Conductor {
