@@ -9,7 +9,7 @@ import { waitUntil } from './wait-until.js';
 const NATS_SERVER_PATH = process.env['NATS_SERVER_PATH'] ?? '/usr/sbin/nats-server';
 
 /** True when a `nats-server` executable is installed at {@link NATS_SERVER_PATH}. */
-const natsServerInstalled = existsSync(NATS_SERVER_PATH);
+export const natsServerInstalled = existsSync(NATS_SERVER_PATH);
 
 /**
  * `describe` for specs that need real `nats-server` processes: runs them when
