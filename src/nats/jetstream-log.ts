@@ -43,6 +43,28 @@ export interface JetStreamEventLogOptions {
   scheduler?: SchedulerLike;
 }
 
+/**
+ * Stops `messages` (so the caller rebuilds the consumer from the last
+ * delivered sequence) when the consumer is gone or silent: two missed
+ * heartbeats, or the consumer or stream not found. An ephemeral consumer on
+ * a node that died otherwise never recovers, whatever the client retries.
+ */
+function watchdog(messages: ConsumerMessages): void {
+  void (async () => {
+    for await (const status of messages.status()) {
+      const gone =
+        (status.type === 'heartbeats_missed' && status.count >= 2) ||
+        status.type === 'consumer_not_found' ||
+        status.type === 'consumer_deleted' ||
+        status.type === 'stream_not_found';
+      if (gone) {
+        messages.stop();
+        return;
+      }
+    }
+  })().catch(() => messages.stop());
+}
+
 /** The pull options every consumer uses: short expiry and heartbeats, so a stall after a server restart is seen in seconds. */
 const CONSUME = { expires: 5_000, idle_heartbeat: 1_000 } as const;
 /** How long a history request waits for the relay. */
@@ -116,6 +138,7 @@ export class JetStreamEventLog implements BridgeSource {
               break;
             }
             current = messages;
+            watchdog(messages);
             hooks.onOpen?.();
             attempt = 0;
             for await (const m of messages) {

@@ -278,7 +278,9 @@ export class NatsRelay {
   private async pump(): Promise<void> {
     let failures = 0;
     while (this.buffer.size > 0) {
-      const batch = this.buffer.peek(this.options.maxInFlight);
+      // after a failure, one event probes alone until JetStream acknowledges again,
+      // so a retry is not overtaken by a later event that happens to succeed first
+      const batch = this.buffer.peek(failures > 0 ? 1 : this.options.maxInFlight);
       const results = await Promise.allSettled(
         batch.map((item) => this.js.publish(item.subject, item.payload, { msgID: item.msgId })),
       );
