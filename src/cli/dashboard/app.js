@@ -217,7 +217,8 @@
     }
     const sheet = typeof raw.sheet_num === 'number' && raw.sheet_num > 0 ? `#${raw.sheet_num}` : '';
     summary.append(el('span', 'sheet', sheet));
-    const text = summarize(name, raw);
+    // a gateway fed by NATS names each event's conductor
+    const text = (typeof raw.conductor === 'string' ? `${raw.conductor} · ` : '') + summarize(name, raw);
     const summaryText = el('span', 'summary', text);
     summaryText.title = text;
     summary.append(summaryText);
