@@ -9,6 +9,7 @@ const entries = [
   'daemon-event-bridge/http',
   'daemon-event-bridge/testing',
   'daemon-event-bridge/nats',
+  'daemon-event-bridge/browser',
 ];
 
 /**
@@ -91,6 +92,7 @@ describe('the published package', () => {
       'dist/esm/index.d.ts',
       'dist/cjs/http/index.d.ts',
       'dist/esm/testing/index.d.ts',
+      'dist/esm/browser/index.d.ts',
     ]) {
       expect(listing).toContain(file);
     }

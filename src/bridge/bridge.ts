@@ -21,6 +21,7 @@ import {
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { daemonSource, isBridgeSource, type BridgeSource, type SourceEvent } from './event-source.js';
 import { daemonEventSchema } from '../daemon/daemon-event.js';
+import type { SkippedLineCounts } from '../daemon/skip-counters.js';
 import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
@@ -73,6 +74,8 @@ export interface BridgeStats {
   readonly replay: { readonly size: number; readonly capacity: number };
   /** The id of the newest event, if any. */
   readonly lastEventId: string | undefined;
+  /** What the daemon client skipped, per cause; present when the client offers `stats()`. */
+  readonly daemon?: { readonly skipped: SkippedLineCounts };
   /** Log sources only: each conductor seen, with its event count and the time of its last event. */
   readonly conductors?: Readonly<Record<string, ConductorStats>>;
 }
@@ -162,6 +165,8 @@ export class DaemonEventBridge {
   private seq = 0;
   private counters = { eventsIn: 0, invalidEvents: 0, reconnects: 0 };
   private readonly source: BridgeSource;
+  /** The daemon client, when the input is one (for its skip counters). */
+  private readonly client: DaemonClient | undefined;
   private readonly fromLog: boolean;
   private readonly conductors = new Map<string, { events: number; lastEventAt: number }>();
 
@@ -178,6 +183,7 @@ export class DaemonEventBridge {
    */
   constructor(input: DaemonClient | BridgeSource, options?: BridgeOptions) {
     this.options = resolveBridgeOptions(options);
+    this.client = isBridgeSource(input) ? undefined : input;
     this.source = isBridgeSource(input)
       ? input
       : daemonSource(input, this.options.streamMethod, this.options.observerMethod);
@@ -305,6 +311,7 @@ export class DaemonEventBridge {
       counters: { ...this.counters },
       replay: { size: this.ring.size, capacity: this.ring.capacity },
       lastEventId: this.seq === 0 ? undefined : this.eventId(this.seq),
+      ...(this.client?.stats === undefined ? {} : { daemon: { skipped: this.client.stats().skipped } }),
       ...(this.fromLog ? { conductors: this.conductorStats() } : {}),
     };
   }

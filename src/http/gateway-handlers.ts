@@ -100,7 +100,7 @@ function openStream(
 
 /** The `/healthz` body: the bridge's stats with the gateway's counters folded in. */
 function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
-  const { state, running, consumers, counters, replay, lastEventId, conductors } = bridge.stats();
+  const { state, running, consumers, counters, replay, lastEventId, daemon, conductors } = bridge.stats();
   return {
     state,
     running,
@@ -113,6 +113,7 @@ function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
     clients: { open: gateway.clients, max: gateway.maxClients },
     replay,
     lastEventId: lastEventId ?? null,
+    ...(daemon === undefined ? {} : { daemon }),
     ...(conductors === undefined ? {} : { conductors }),
   };
 }
