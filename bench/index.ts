@@ -5,6 +5,7 @@
  */
 import { encodeThroughput } from './encode';
 import { pipelineThroughput } from './pipeline';
+import { natsFigures } from './nats';
 import { meets, type Result } from './result';
 import { memoryPerConsumer, naiveFilterThroughput, resumeCost, routingThroughput } from './routing';
 
@@ -15,6 +16,7 @@ const suites: (() => Result[] | Promise<Result[]>)[] = [
   resumeCost,
   encodeThroughput,
   pipelineThroughput,
+  natsFigures,
 ];
 
 async function main(): Promise<void> {
