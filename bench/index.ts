@@ -21,6 +21,7 @@ import { encodeThroughput } from './encode';
 import { fanoutChart, fanoutTables, fanoutTargets, replaceSection } from './fanout/report';
 import { FULL, losses, QUICK, runFanout } from './fanout/run';
 import { pipelineThroughput } from './pipeline';
+import { natsFigures } from './nats';
 import { meets, type Result } from './result';
 import { memoryPerConsumer, naiveFilterThroughput, resumeCost, routingThroughput } from './routing';
 
@@ -33,6 +34,7 @@ const classic: (() => Result[] | Promise<Result[]>)[] = [
   resumeCost,
   encodeThroughput,
   pipelineThroughput,
+  natsFigures,
 ];
 
 function print(result: Result): boolean {

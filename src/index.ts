@@ -4,8 +4,15 @@ export {
   DaemonEventBridge,
   type BridgeState,
   type BridgeStats,
+  type ConductorStats,
   type ResumeOptions,
 } from './bridge/bridge.js';
+export {
+  daemonSource,
+  type BridgeSource,
+  type ReplayFilter,
+  type SourceEvent,
+} from './bridge/event-source.js';
 export { BRIDGE_STOPPED, type StreamResetReason } from './bridge/control-messages.js';
 export type { BridgeOptions } from './bridge/bridge-options.js';
 export { toSseMessage } from './bridge/to-sse-message.js';

@@ -108,9 +108,9 @@ describe('parseCli', () => {
       '--restart-every: expected 0 (never) or 0.5 to 86400 seconds, got "0.1"',
     ],
     [['demo', '--socket', '/x'], 'unknown option --socket'],
-    [['launch'], 'unknown command "launch" (expected serve or demo)'],
-    [['--port', '1'], 'expected a command before --port (serve or demo)'],
-    [['help', 'launch'], 'unknown command "launch" (expected serve or demo)'],
+    [['launch'], 'unknown command "launch" (expected serve, demo or relay)'],
+    [['--port', '1'], 'expected a command before --port (serve, demo or relay)'],
+    [['help', 'launch'], 'unknown command "launch" (expected serve, demo or relay)'],
   ])('rejects %j with a one-line message', (argv, message) => {
     const error = usageError(argv);
     expect(error.message).toBe(message);

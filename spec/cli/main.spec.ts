@@ -58,7 +58,7 @@ describe('daemon-event-bridge (bin)', () => {
       'refusing to listen on non-loopback host 0.0.0.0 without --token',
       'serve',
     ],
-    [['explode'], 'unknown command "explode" (expected serve or demo)', undefined],
+    [['explode'], 'unknown command "explode" (expected serve, demo or relay)', undefined],
   ])('rejects %j with one line on stderr and exit code 2', async (args, message, topic) => {
     const { code, stdout, stderr } = await runCli(build, args);
     expect(code).toBe(2);

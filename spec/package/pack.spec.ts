@@ -8,6 +8,7 @@ const entries = [
   'daemon-event-bridge',
   'daemon-event-bridge/http',
   'daemon-event-bridge/testing',
+  'daemon-event-bridge/nats',
   'daemon-event-bridge/browser',
 ];
 // daemon-event-bridge/metrics needs prom-client: see the last test.
@@ -27,7 +28,8 @@ describe('the published package', () => {
     const installed = join(project, 'node_modules', 'daemon-event-bridge');
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', join(project, tarball), '-C', installed, '--strip-components=1']);
-    for (const dependency of ['rxjs', 'zod']) {
+    // @nats-io: the optional peers the nats entry needs (the other entries load without them)
+    for (const dependency of ['rxjs', 'zod', '@nats-io']) {
       symlinkSync(join(root, 'node_modules', dependency), join(project, 'node_modules', dependency), 'dir');
     }
   }, 240_000);

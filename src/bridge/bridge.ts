@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   BehaviorSubject,
+  catchError,
   defer,
   distinctUntilChanged,
   EMPTY,
@@ -13,11 +14,13 @@ import {
   of,
   share,
   Subject,
+  switchMap,
   tap,
   timer,
   type Subscription,
 } from 'rxjs';
 import type { DaemonClient } from '../daemon/daemon-client.js';
+import { daemonSource, isBridgeSource, type BridgeSource, type SourceEvent } from './event-source.js';
 import { daemonEventSchema } from '../daemon/daemon-event.js';
 import type { SkippedLineCounts } from '../daemon/skip-counters.js';
 import { describeError, InvalidArgumentError } from '../errors.js';
@@ -26,7 +29,12 @@ import { silentLogger, type BridgeLogger } from '../logger.js';
 import type { SseMessage } from '../sse/message.js';
 import { markReceived } from '../sse/received-at.js';
 import { toSseMessage } from './to-sse-message.js';
-import { BRIDGE_STOPPED, heartbeatMessage, streamResetMessage } from './control-messages.js';
+import {
+  BRIDGE_STOPPED,
+  heartbeatMessage,
+  streamResetMessage,
+  type StreamResetReason,
+} from './control-messages.js';
 import { endOn } from '../operators/end-on.js';
 import { EventRouter } from './event-router.js';
 import { heartbeat } from '../operators/heartbeat.js';
@@ -81,6 +89,22 @@ export interface BridgeStats {
   readonly lastEventId: string | undefined;
   /** What the daemon client skipped, per cause; present when the client offers `stats()`. */
   readonly daemon?: { readonly skipped: SkippedLineCounts };
+  /** Log sources only: each conductor seen, with its event count and the time of its last event. */
+  readonly conductors?: Readonly<Record<string, ConductorStats>>;
+}
+
+/**
+ * One conductor as a log-fed bridge has seen it.
+ *
+ * @example
+ * ```ts
+ * const { events, lastEventAt } = bridge.stats().conductors?.['host-a'] ?? {};
+ * ```
+ */
+export interface ConductorStats {
+  readonly events: number;
+  /** ISO 8601 time (the scheduler's clock) the last event arrived. */
+  readonly lastEventAt: string;
 }
 
 /**
@@ -94,17 +118,32 @@ export interface BridgeStats {
 export interface ResumeOptions {
   /** Resume after this event id (a browser's `Last-Event-ID`). */
   readonly lastEventId?: string | undefined;
+  /** Only the events of this conductor (log sources carrying several conductors). */
+  readonly conductor?: string | undefined;
 }
 
 /** One daemon event as the bridge keeps it: numbered, routed and serialised once. */
 interface BridgeEvent {
   readonly seq: number;
   readonly jobId: string | undefined;
+  readonly conductor: string | undefined;
   readonly message: SseMessage;
 }
 
-/** What a consumer replays before it goes live. */
-type Backlog = { readonly events: readonly BridgeEvent[]; readonly notice?: SseMessage };
+/**
+ * What a consumer replays before it goes live: events at hand, or (a log
+ * resume older than the ring) a replay still to read, during which live
+ * events wait.
+ */
+type Backlog =
+  | { readonly events: readonly BridgeEvent[]; readonly notice?: SseMessage; readonly later?: undefined }
+  | { readonly events: readonly []; readonly later: Observable<SseMessage>; readonly afterSeq: number };
+
+/** Which consumers an event goes to: a job (or all), on a conductor (or any). */
+interface RouteKey {
+  readonly jobId: string | undefined;
+  readonly conductor: string | undefined;
+}
 
 /**
  * Turns one daemon event subscription into per-job and global streams of SSE
@@ -147,6 +186,11 @@ export class DaemonEventBridge {
     resetsExpired: 0,
     resetsUnknownId: 0,
   };
+  private readonly source: BridgeSource;
+  /** The daemon client, when the input is one (for its skip counters). */
+  private readonly client: DaemonClient | undefined;
+  private readonly fromLog: boolean;
+  private readonly conductors = new Map<string, { events: number; lastEventAt: number }>();
 
   /**
    * The bridge's state, replaying the current one to each subscriber and
@@ -155,14 +199,17 @@ export class DaemonEventBridge {
   readonly state$: Observable<BridgeState> = this.stateSubject.pipe(distinctUntilChanged());
 
   /**
-   * @param client The daemon connection, e.g. a {@link UnixSocketDaemonClient}.
+   * @param input The daemon connection, e.g. a {@link UnixSocketDaemonClient}, or
+   *   any {@link BridgeSource} (e.g. a JetStream log, whose sequences become the ids).
    * @param options See {@link BridgeOptions}; a bad option throws {@link InvalidOptionsError}.
    */
-  constructor(
-    private readonly client: DaemonClient,
-    options?: BridgeOptions,
-  ) {
+  constructor(input: DaemonClient | BridgeSource, options?: BridgeOptions) {
     this.options = resolveBridgeOptions(options);
+    this.client = isBridgeSource(input) ? undefined : input;
+    this.source = isBridgeSource(input)
+      ? input
+      : daemonSource(input, this.options.streamMethod, this.options.observerMethod);
+    this.fromLog = this.source.numbering === 'log';
     this.logger = this.options.logger ?? silentLogger;
     this.instanceId = this.options.instanceId ?? randomBytes(4).toString('hex');
     this.ring = new ReplayRing(this.options.replaySize);
@@ -212,9 +259,10 @@ export class DaemonEventBridge {
     if (typeof jobId !== 'string' || jobId === '') {
       throw new InvalidArgumentError('jobEvents(jobId): jobId must be a non-empty string');
     }
-    const { lastEventId } = options;
-    return this.consume(jobId, () =>
-      lastEventId === undefined ? { events: [] } : this.resume(lastEventId, (event) => event.jobId === jobId),
+    const { lastEventId, conductor } = options;
+    const key: RouteKey = { jobId, conductor };
+    return this.consume(key, () =>
+      lastEventId === undefined ? { events: [] } : this.resume(lastEventId, key),
     );
   }
 
@@ -235,23 +283,27 @@ export class DaemonEventBridge {
         `allEvents(limit): limit must be a non-negative integer, got ${String(limit)}`,
       );
     }
-    const { lastEventId } = options;
-    return this.consume(undefined, () =>
-      lastEventId === undefined ? { events: this.ring.latest(limit) } : this.resume(lastEventId),
+    const { lastEventId, conductor } = options;
+    const key: RouteKey = { jobId: undefined, conductor };
+    return this.consume(key, () =>
+      lastEventId === undefined
+        ? { events: this.ring.latest(limit, (event) => matches(key, event)) }
+        : this.resume(lastEventId, key),
     );
   }
 
   /**
    * The recent observer events of one job: one `daemon.observer_events` call
-   * per subscription, one emission, then complete. Never errors: a failure
-   * yields `[]`.
+   * per subscription (for a log source: one request to the job's conductor,
+   * by default the conductor of the job's latest event), one emission, then
+   * complete. Never errors: a failure yields `[]`.
    *
    * @example
    * ```ts
    * const history = await firstValueFrom(bridge.observerEvents('nightly-refactor', 20));
    * ```
    */
-  observerEvents(jobId: string, limit = 20): Observable<JsonObject[]> {
+  observerEvents(jobId: string, limit = 20, conductor?: string): Observable<JsonObject[]> {
     if (typeof jobId !== 'string' || jobId === '') {
       throw new InvalidArgumentError('observerEvents(jobId): jobId must be a non-empty string');
     }
@@ -260,7 +312,8 @@ export class DaemonEventBridge {
         `observerEvents(limit): limit must be a positive integer, got ${String(limit)}`,
       );
     }
-    return observerHistory(this.client, this.options.observerMethod, jobId, limit, {
+    const target = conductor ?? this.ring.latest(1, (event) => event.jobId === jobId)[0]?.conductor;
+    return observerHistory(() => this.source.observerEvents(jobId, limit, target), {
       onInvalid: (item) => this.skipInvalid('observer history item is not an object', item),
       onError: (error) =>
         this.logger.debug('observer history call failed', { jobId, error: describeError(error) }),
@@ -280,8 +333,17 @@ export class DaemonEventBridge {
       counters: { ...this.counters },
       replay: { size: this.ring.size, capacity: this.ring.capacity },
       lastEventId: this.seq === 0 ? undefined : this.eventId(this.seq),
-      ...(this.client.stats === undefined ? {} : { daemon: { skipped: this.client.stats().skipped } }),
+      ...(this.client?.stats === undefined ? {} : { daemon: { skipped: this.client.stats().skipped } }),
+      ...(this.fromLog ? { conductors: this.conductorStats() } : {}),
     };
+  }
+
+  private conductorStats(): Record<string, ConductorStats> {
+    const out: Record<string, ConductorStats> = {};
+    for (const [name, { events, lastEventAt }] of this.conductors) {
+      out[name] = { events, lastEventAt: new Date(lastEventAt).toISOString() };
+    }
+    return out;
   }
 
   /**
@@ -290,13 +352,14 @@ export class DaemonEventBridge {
    * event, once, whatever the number of consumers.
    */
   private createConnection(): Observable<never> {
-    const { scheduler, streamMethod, reconnect: backoff, connectOnDemand, disconnectGraceMs } = this.options;
+    const { scheduler, reconnect: backoff, connectOnDemand, disconnectGraceMs, replaySize } = this.options;
     return defer(() => {
       this.setState(this.stateSubject.value === 'reconnecting' ? 'reconnecting' : 'connecting');
-      return this.client.stream(streamMethod, {}, { onOpen: () => this.setState('connected') });
+      const afterSeq = this.fromLog && this.seq > 0 ? this.seq : undefined;
+      return this.source.events({ afterSeq, warm: replaySize }, { onOpen: () => this.setState('connected') });
     }).pipe(
-      map((raw: unknown) => this.validate(raw)),
-      filter((raw): raw is JsonObject => raw !== undefined),
+      map((event: SourceEvent) => this.validate(event)),
+      filter((event): event is BridgeEvent => event !== undefined),
       reconnect({
         ...backoff,
         scheduler,
@@ -310,7 +373,7 @@ export class DaemonEventBridge {
           });
         },
       }),
-      tap((raw) => this.ingest(raw)),
+      tap((event) => this.ingest(event)),
       ignoreElements(),
       finalize(() => {
         if (this.isRunning) this.setState('idle');
@@ -325,8 +388,20 @@ export class DaemonEventBridge {
     );
   }
 
-  /** Returns the raw event when valid; otherwise counts, logs and returns undefined. */
-  private validate(raw: unknown): JsonObject | undefined {
+  /**
+   * The event numbered, routed and serialised when valid; otherwise counts,
+   * logs and returns undefined. A log event at or before the newest one seen
+   * (a reconnect's overlap) is dropped silently.
+   */
+  private validate(event: SourceEvent): BridgeEvent | undefined {
+    if (this.fromLog && (event.seq === undefined || event.seq <= this.seq)) return undefined;
+    const result = this.toBridgeEvent(event, this.fromLog ? event.seq! : this.seq + 1);
+    if (result !== undefined) this.setState('connected');
+    return result;
+  }
+
+  /** Validates and serialises one source event as event `seq`; counts and logs what it skips. */
+  private toBridgeEvent({ raw, conductor }: SourceEvent, seq: number): BridgeEvent | undefined {
     const result = daemonEventSchema.safeParse(raw);
     if (!result.success) {
       const issue = result.error.issues[0];
@@ -334,24 +409,31 @@ export class DaemonEventBridge {
       this.skipInvalid(`invalid daemon event skipped (${where}${issue?.message ?? 'invalid'})`, raw);
       return undefined;
     }
-    this.setState('connected');
-    return raw as JsonObject;
-  }
-
-  private ingest(raw: JsonObject): void {
-    let message: SseMessage;
-    const seq = this.seq + 1;
+    let object = raw as JsonObject;
+    if (conductor !== undefined && !('conductor' in object)) object = { ...object, conductor };
     try {
-      message = Object.freeze(toSseMessage(raw, this.eventId(seq)));
+      const message = Object.freeze(toSseMessage(object, this.eventId(seq)));
       markReceived(message, performance.now());
+      const jobId = typeof object['job_id'] === 'string' ? object['job_id'] : undefined;
+      return { seq, jobId, conductor, message };
     } catch (error) {
       this.skipInvalid(`daemon event cannot be serialised (${describeError(error)})`, undefined);
-      return;
+      return undefined;
     }
-    this.seq = seq;
+  }
+
+  private ingest(event: BridgeEvent): void {
+    this.seq = event.seq;
     this.counters.eventsIn++;
-    const jobId = typeof raw['job_id'] === 'string' ? raw['job_id'] : undefined;
-    const event: BridgeEvent = { seq, jobId, message };
+    if (event.conductor !== undefined) {
+      const seen = this.conductors.get(event.conductor);
+      const now = this.options.scheduler.now();
+      if (seen === undefined) this.conductors.set(event.conductor, { events: 1, lastEventAt: now });
+      else {
+        seen.events++;
+        seen.lastEventAt = now;
+      }
+    }
     this.ring.push(event);
     this.router.dispatch(event);
   }
@@ -364,9 +446,9 @@ export class DaemonEventBridge {
   /**
    * One consumer: its route, with heartbeats, until stop (then `bridge_stopped`).
    */
-  private consume(jobId: string | undefined, backlog: () => Backlog): Observable<SseMessage> {
+  private consume(key: RouteKey, backlog: () => Backlog): Observable<SseMessage> {
     const { heartbeatMs, scheduler } = this.options;
-    return defer(() => (this.isRunning ? this.route(jobId, backlog) : EMPTY)).pipe(
+    return defer(() => (this.isRunning ? this.route(key, backlog) : EMPTY)).pipe(
       heartbeat(heartbeatMs, () => heartbeatMessage(scheduler), scheduler),
       endOn(this.stopSignal, BRIDGE_STOPPED),
     );
@@ -375,14 +457,36 @@ export class DaemonEventBridge {
   /**
    * A consumer's messages: its backlog, then its live route in the router.
    * It holds a reference on the shared daemon connection while subscribed
-   * (which emits nothing, so holding it costs nothing per event).
+   * (which emits nothing, so holding it costs nothing per event). While a
+   * log replay runs, live events wait in a buffer: the route is registered
+   * before the replay starts, the replay ends at the newest event the bridge
+   * had then, so no event is missed or sent twice.
    */
-  private route(jobId: string | undefined, backlog: () => Backlog): Observable<SseMessage> {
+  private route(key: RouteKey, backlog: () => Backlog): Observable<SseMessage> {
     return new Observable<SseMessage>((subscriber) => {
-      const { events, notice } = backlog();
-      if (notice !== undefined) subscriber.next(notice);
-      for (const event of events) subscriber.next(event.message);
-      subscriber.add(this.router.add(jobId, (event) => subscriber.next(event.message), this.seq));
+      const plan = backlog();
+      const forward = (event: BridgeEvent) => {
+        if (key.conductor === undefined || event.conductor === key.conductor) subscriber.next(event.message);
+      };
+      if (plan.later === undefined) {
+        if (plan.notice !== undefined) subscriber.next(plan.notice);
+        for (const event of plan.events) subscriber.next(event.message);
+        subscriber.add(this.router.add(key.jobId, forward, this.seq));
+      } else {
+        let waiting: BridgeEvent[] | undefined = [];
+        const live = (event: BridgeEvent) => (waiting === undefined ? forward(event) : waiting.push(event));
+        subscriber.add(this.router.add(key.jobId, live, plan.afterSeq));
+        subscriber.add(
+          plan.later.subscribe({
+            next: (message) => subscriber.next(message),
+            complete: () => {
+              const held = waiting ?? [];
+              waiting = undefined;
+              for (const event of held) forward(event);
+            },
+          }),
+        );
+      }
       subscriber.add(this.holdConnection());
     });
   }
@@ -408,27 +512,80 @@ export class DaemonEventBridge {
   }
 
   /** The backlog for a resume after `lastEventId`: exactly the events after it, or a `stream_reset`. */
-  private resume(lastEventId: string, predicate?: (event: BridgeEvent) => boolean): Backlog {
+  private resume(lastEventId: string, key: RouteKey): Backlog {
     const seq = this.parseEventId(lastEventId);
-    if (seq === undefined || seq > this.seq) {
-      this.counters.resetsUnknownId++;
-      return { events: [], notice: streamResetMessage('unknown_id', lastEventId) };
-    }
+    if (seq === undefined) return this.reset('unknown_id', lastEventId);
     const oldestKept = this.ring.firstSeq ?? this.seq + 1;
-    if (seq < oldestKept - 1) {
-      this.counters.resetsExpired++;
-      return { events: [], notice: streamResetMessage('expired', lastEventId) };
+    const inRing = seq <= this.seq && seq >= oldestKept - 1 && this.ring.size > 0;
+    if (this.fromLog && !inRing) {
+      return { events: [], later: this.replayLog(seq, lastEventId, key), afterSeq: Math.max(seq, this.seq) };
     }
+    if (seq > this.seq) return this.reset('unknown_id', lastEventId);
+    if (seq < oldestKept - 1) return this.reset('expired', lastEventId);
     this.counters.replayHits++;
-    return { events: this.ring.after(seq, predicate) };
+    return { events: this.ring.after(seq, (event) => matches(key, event)) };
+  }
+
+  /** A `stream_reset` backlog, counted by reason. */
+  private reset(reason: StreamResetReason, lastEventId: string): Backlog {
+    this.countReset(reason);
+    return { events: [], notice: streamResetMessage(reason, lastEventId) };
+  }
+
+  private countReset(reason: StreamResetReason): void {
+    if (reason === 'expired') this.counters.resetsExpired++;
+    else this.counters.resetsUnknownId++;
+  }
+
+  /** A `stream_reset` message of a log replay, counted by reason. */
+  private resetMessage(reason: StreamResetReason, lastEventId: string): Observable<SseMessage> {
+    return defer(() => {
+      this.countReset(reason);
+      return of(streamResetMessage(reason, lastEventId));
+    });
+  }
+
+  /**
+   * A resume the ring cannot serve, read from the log: the events after
+   * `afterSeq` up to the newest the bridge has now; `stream_reset` when the
+   * log never held `afterSeq` (unknown) or no longer holds what follows it
+   * (expired).
+   */
+  private replayLog(afterSeq: number, lastEventId: string, key: RouteKey): Observable<SseMessage> {
+    const untilSeq = this.seq;
+    const source = this.source;
+    if (source.replay === undefined || source.bounds === undefined) {
+      return this.resetMessage('expired', lastEventId);
+    }
+    return defer(() => source.bounds!()).pipe(
+      switchMap(({ firstSeq, lastSeq }) => {
+        if (afterSeq > Math.max(lastSeq, untilSeq)) return this.resetMessage('unknown_id', lastEventId);
+        if (afterSeq < firstSeq - 1) return this.resetMessage('expired', lastEventId);
+        if (afterSeq >= untilSeq) return EMPTY;
+        this.counters.replayHits++;
+        return source.replay!(afterSeq, untilSeq, key).pipe(
+          map((event) => (event.seq === undefined ? undefined : this.toBridgeEvent(event, event.seq))),
+          filter((event): event is BridgeEvent => event !== undefined && matches(key, event)),
+          map((event) => event.message),
+        );
+      }),
+      catchError((error: unknown) => {
+        this.logger.warn('log replay failed; resetting the stream', {
+          lastEventId,
+          error: describeError(error),
+        });
+        this.countReset('expired');
+        return of(streamResetMessage('expired', lastEventId));
+      }),
+    );
   }
 
   private eventId(seq: number): string {
-    return `${this.instanceId}-${seq}`;
+    return this.fromLog ? String(seq) : `${this.instanceId}-${seq}`;
   }
 
   private parseEventId(id: string): number | undefined {
-    const prefix = `${this.instanceId}-`;
+    const prefix = this.fromLog ? '' : `${this.instanceId}-`;
     if (typeof id !== 'string' || !id.startsWith(prefix)) return undefined;
     const digits = id.slice(prefix.length);
     if (!/^\d{1,15}$/.test(digits)) return undefined;
@@ -438,6 +595,14 @@ export class DaemonEventBridge {
   private setState(state: BridgeState): void {
     if (this.stateSubject.value !== state) this.stateSubject.next(state);
   }
+}
+
+/** True when `event` belongs to the consumer `key` (its job, if any, and its conductor, if any). */
+function matches(key: RouteKey, event: BridgeEvent): boolean {
+  return (
+    (key.jobId === undefined || event.jobId === key.jobId) &&
+    (key.conductor === undefined || event.conductor === key.conductor)
+  );
 }
 
 function truncatedJson(raw: unknown): string {

@@ -1,5 +1,13 @@
-import { catchError, defaultIfEmpty, defer, map, of, take, type Observable } from 'rxjs';
-import type { DaemonClient } from '../daemon/daemon-client.js';
+import {
+  catchError,
+  defaultIfEmpty,
+  defer,
+  map,
+  of,
+  take,
+  type Observable,
+  type ObservableInput,
+} from 'rxjs';
 import { isJsonObject, type JsonObject } from '../json.js';
 
 /**
@@ -26,23 +34,20 @@ function readObserverEvents(result: unknown, onInvalid: (item: unknown) => void 
 
 /**
  * A deferred one-shot Observable of one job's observer history: each
- * subscription makes one `client.call(method, { job_id, limit })` and emits
+ * subscription makes one `call()` (e.g. `daemon.observer_events`) and emits
  * one array, then completes. A failure, or a result of the wrong shape,
  * yields `[]`; it never errors.
  *
  * @example
  * ```ts
- * observerHistory(client, 'daemon.observer_events', 'nightly', 20).subscribe((events) => render(events));
+ * observerHistory(() => client.call('daemon.observer_events', { job_id: 'nightly', limit: 20 })).subscribe(render);
  * ```
  */
 export function observerHistory(
-  client: DaemonClient,
-  method: string,
-  jobId: string,
-  limit: number,
+  call: () => ObservableInput<unknown>,
   hooks: { onInvalid?: (item: unknown) => void; onError?: (error: unknown) => void } = {},
 ): Observable<JsonObject[]> {
-  return defer(() => client.call(method, { job_id: jobId, limit })).pipe(
+  return defer(call).pipe(
     take(1),
     map((result) => readObserverEvents(result, hooks.onInvalid)),
     defaultIfEmpty([] as JsonObject[]),

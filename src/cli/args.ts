@@ -69,15 +69,62 @@ const listenFlags = {
   insecure: z.boolean().default(false),
 };
 
+const socketSchema = z
+  .string()
+  .min(1, { error: 'expected a socket path' })
+  .max(1024, { error: 'expected at most 1024 characters' })
+  .default(DEFAULT_SOCKET_PATH);
+
+const natsUrlSchema = z.string().regex(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, {
+  error: 'expected nats://host:port (several separated by commas)',
+});
+
+/** `--prefix` and `--stream`: where events live in NATS (defaults of the nats entry, stated there once). */
+const natsLogFlags = {
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, {
+      error: 'expected dot-separated tokens of letters, digits, "_" or "-"',
+    })
+    .optional(),
+  stream: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' })
+    .optional(),
+};
+
+const countFlag = (min: number) =>
+  z
+    .string()
+    .regex(/^-?\d{1,15}$/, { error: `expected an integer from ${min}` })
+    .transform(Number)
+    .refine((n) => n >= min, { error: `expected an integer from ${min}` })
+    .optional();
+
 /** The zod schema of `serve`'s flags (after `node:util` parsing); defaults are applied here. */
 const serveFlagsSchema = z.strictObject({
   ...listenFlags,
   'log-level': logLevelSchema.default('info'),
-  socket: z
+  socket: socketSchema,
+  nats: natsUrlSchema.optional(),
+  ...natsLogFlags,
+});
+
+/** The zod schema of `relay`'s flags (after `node:util` parsing). */
+const relayFlagsSchema = z.strictObject({
+  'log-level': logLevelSchema.default('info'),
+  socket: socketSchema,
+  nats: natsUrlSchema,
+  conductor: z
     .string()
-    .min(1, { error: 'expected a socket path' })
-    .max(1024, { error: 'expected at most 1024 characters' })
-    .default(DEFAULT_SOCKET_PATH),
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' }),
+  ...natsLogFlags,
+  'buffer-events': countFlag(1),
+  'buffer-bytes': countFlag(1024),
+  'max-msgs': countFlag(-1),
+  'max-age': countFlag(0),
+  'max-bytes': countFlag(-1),
+  replicas: countFlag(1),
 });
 
 /** The zod schema of `demo`'s flags (after `node:util` parsing); defaults are applied here. */
@@ -114,6 +161,33 @@ interface ListenOptions {
 export interface ServeOptions extends ListenOptions, ServeLibraryOptions {
   /** The daemon's Unix socket. */
   readonly socket: string;
+  /** With NATS: events come from the JetStream stream instead of the socket. */
+  readonly nats?: NatsLogOptions | undefined;
+}
+
+/** Where events live in NATS; undefined fields take the nats entry's defaults. */
+export interface NatsLogOptions {
+  /** Comma-separated `nats://` URLs. */
+  readonly servers: string;
+  readonly prefix: string | undefined;
+  readonly stream: string | undefined;
+}
+
+/** The options of the `relay` command. */
+export interface RelayOptions {
+  readonly socket: string;
+  readonly nats: NatsLogOptions;
+  readonly conductor: string;
+  readonly logLevel: LogLevel;
+  /** Relay buffer and stream-creation limits; undefined = the relay's defaults. */
+  readonly limits: {
+    readonly bufferMaxEvents: number | undefined;
+    readonly bufferMaxBytes: number | undefined;
+    readonly maxMsgs: number | undefined;
+    readonly maxAgeMs: number | undefined;
+    readonly maxBytes: number | undefined;
+    readonly replicas: number | undefined;
+  };
 }
 
 /** The options of the `demo` command. */
@@ -134,13 +208,18 @@ export interface DemoOptions extends ListenOptions {
  * ```
  */
 export type CliCommand =
-  | { readonly command: 'help'; readonly topic: 'serve' | 'demo' | undefined }
+  | { readonly command: 'help'; readonly topic: Command | undefined }
   | { readonly command: 'version' }
-  | { readonly command: 'print-config'; readonly topic: 'serve' | 'demo'; readonly config: JsonObject }
+  | { readonly command: 'print-config'; readonly topic: Command; readonly config: JsonObject }
   | { readonly command: 'serve'; readonly options: ServeOptions }
+  | { readonly command: 'relay'; readonly options: RelayOptions }
   | { readonly command: 'demo'; readonly options: DemoOptions };
 
 type FlagConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** The CLI's commands. */
+type Command = 'serve' | 'demo' | 'relay';
+const COMMANDS: readonly Command[] = ['serve', 'demo', 'relay'];
 
 const commonFlags = {
   host: { type: 'string' },
@@ -160,7 +239,30 @@ const ACTION_FLAGS = new Set(['help', 'print-config']);
 const SECRET = /(^|-)(token|password|secret|creds|credentials|key)$/;
 
 const commandFlags = {
-  serve: { ...commonFlags, socket: { type: 'string' }, ...libraryFlagConfig(SERVE_OPTION_FLAGS) },
+  serve: {
+    ...commonFlags,
+    socket: { type: 'string' },
+    nats: { type: 'string' },
+    prefix: { type: 'string' },
+    stream: { type: 'string' },
+    ...libraryFlagConfig(SERVE_OPTION_FLAGS),
+  },
+  relay: {
+    'log-level': { type: 'string' },
+    'print-config': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    socket: { type: 'string' },
+    nats: { type: 'string' },
+    conductor: { type: 'string' },
+    prefix: { type: 'string' },
+    stream: { type: 'string' },
+    'buffer-events': { type: 'string' },
+    'buffer-bytes': { type: 'string' },
+    'max-msgs': { type: 'string' },
+    'max-age': { type: 'string' },
+    'max-bytes': { type: 'string' },
+    replicas: { type: 'string' },
+  },
   demo: { ...commonFlags, 'restart-every': { type: 'string' }, seed: { type: 'string' } },
 } as const satisfies Record<string, FlagConfig>;
 
@@ -182,23 +284,24 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;
-    if (topic !== undefined && topic !== 'serve' && topic !== 'demo') {
-      throw new UsageError(`unknown command "${topic}" (expected serve or demo)`);
+    if (topic !== undefined && !isCommand(topic)) {
+      throw new UsageError(`unknown command "${topic}" (expected serve, demo or relay)`);
     }
     return { command: 'help', topic };
   }
   if (first === '--version' || first === '-v') return { command: 'version' };
-  if (first !== 'serve' && first !== 'demo') {
+  if (!isCommand(first)) {
     throw new UsageError(
       first.startsWith('-')
-        ? `expected a command before ${first} (serve or demo)`
-        : `unknown command "${first}" (expected serve or demo)`,
+        ? `expected a command before ${first} (serve, demo or relay)`
+        : `unknown command "${first}" (expected serve, demo or relay)`,
     );
   }
   const values = parseFlags(first, rest);
   if (values['help'] === true) return { command: 'help', topic: first };
   const inputs = flagInputs(first, values, env);
-  const command = first === 'serve' ? serveCommand(inputs) : demoCommand(inputs);
+  const command =
+    first === 'serve' ? serveCommand(inputs) : first === 'demo' ? demoCommand(inputs) : relayCommand(inputs);
   if (values['print-config'] === true) {
     const unset = first === 'serve' ? SERVE_OPTION_FLAGS.map((flag) => [flag.group, ...flag.path]) : [];
     return { command: 'print-config', topic: first, config: printableConfig(command.options, unset) };
@@ -219,7 +322,37 @@ function serveCommand(inputs: ReadonlyMap<string, FlagInput>): CliCommand & { co
     options: {
       ...listenOptions(flags),
       socket: flags.socket,
+      nats:
+        flags.nats === undefined
+          ? undefined
+          : { servers: flags.nats, prefix: flags.prefix, stream: flags.stream },
       ...(library as unknown as ServeLibraryOptions),
+    },
+  };
+}
+
+function isCommand(name: string): name is Command {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+function relayCommand(inputs: ReadonlyMap<string, FlagInput>): CliCommand & { command: 'relay' } {
+  const flags = validate(relayFlagsSchema, inputs);
+  const maxAge = flags['max-age'];
+  return {
+    command: 'relay',
+    options: {
+      socket: flags.socket,
+      nats: { servers: flags.nats, prefix: flags.prefix, stream: flags.stream },
+      conductor: flags.conductor,
+      logLevel: flags['log-level'],
+      limits: {
+        bufferMaxEvents: flags['buffer-events'],
+        bufferMaxBytes: flags['buffer-bytes'],
+        maxMsgs: flags['max-msgs'],
+        maxAgeMs: maxAge === undefined ? undefined : maxAge * 1000,
+        maxBytes: flags['max-bytes'],
+        replicas: flags.replicas,
+      },
     },
   };
 }
@@ -252,7 +385,7 @@ export { envName };
  * settingFlags('serve'); // ['host', 'port', 'token', 'insecure', 'log-level', 'socket', 'daemon-timeout-ms', ...]
  * ```
  */
-export function settingFlags(command: 'serve' | 'demo'): string[] {
+export function settingFlags(command: Command): string[] {
   return Object.keys(commandFlags[command]).filter(
     (flag) => !ACTION_FLAGS.has(flag) && !flag.startsWith('no-'),
   );
@@ -260,7 +393,7 @@ export function settingFlags(command: 'serve' | 'demo'): string[] {
 
 /** The flags given on the command line, completed from the environment. */
 function flagInputs(
-  command: 'serve' | 'demo',
+  command: Command,
   values: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
 ): Map<string, FlagInput> {
@@ -295,7 +428,10 @@ function flagInputs(
  * The effective configuration as JSON: every setting (`null` when unset, so
  * `paths` that are absent show too), secrets replaced by `[redacted]`.
  */
-function printableConfig(options: ServeOptions | DemoOptions, paths: readonly string[][]): JsonObject {
+function printableConfig(
+  options: ServeOptions | DemoOptions | RelayOptions,
+  paths: readonly string[][],
+): JsonObject {
   const redact = (key: string, value: unknown): unknown =>
     SECRET.test(kebabKey(key)) && value !== undefined && value !== null && typeof value !== 'object'
       ? '[redacted]'
@@ -341,7 +477,7 @@ export function isLoopbackHost(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-function parseFlags(command: 'serve' | 'demo', args: string[]): Record<string, unknown> {
+function parseFlags(command: Command, args: string[]): Record<string, unknown> {
   try {
     const { values } = parseArgs({
       args,
@@ -494,9 +630,10 @@ function formatSections(sections: ReadonlyArray<readonly [string, readonly HelpR
  * process.stdout.write(`${usage('serve')}\n`);
  * ```
  */
-export function usage(topic: 'serve' | 'demo' | undefined): string {
+export function usage(topic: Command | undefined): string {
   if (topic === 'serve') return serveUsage().join('\n');
   if (topic === 'demo') return demoUsage().join('\n');
+  if (topic === 'relay') return relayUsage().join('\n');
   return [
     'Usage: daemon-event-bridge <command> [options]',
     '',
@@ -505,6 +642,7 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     'Commands:',
     `  serve   gateway for a running daemon (default socket ${DEFAULT_SOCKET_PATH})`,
     '  demo    simulated conductor + gateway + live dashboard, for a first look',
+    "  relay   publish a conductor's events into NATS JetStream, for gateways run with serve --nats",
     '',
     "Run 'daemon-event-bridge <command> --help' for a command's options.",
     'Routes: /  /api/events/stream  /api/jobs/:jobId/events  /api/jobs/:jobId/observer  /healthz  /readyz  /metrics',
@@ -519,6 +657,12 @@ const ENV_NOTE = [
 function serveUsage(): string[] {
   const own: HelpRow[] = [
     { flag: 'socket', arg: 'path', text: "the daemon's Unix socket", defaultText: DEFAULT_SOCKET_PATH },
+    {
+      flag: 'nats',
+      arg: 'urls',
+      text: 'read events from NATS JetStream instead of the socket (nats://host:port, comma-separated); ids are stream sequences',
+    },
+    ...natsLogRows,
     ...listenRows('info'),
     ...actionRows,
   ];
@@ -539,6 +683,52 @@ function serveUsage(): string[] {
           ] as const,
       ),
     ]),
+  ];
+}
+
+const natsLogRows: HelpRow[] = [
+  { flag: 'prefix', arg: 'p', text: 'NATS subject prefix', defaultText: 'deb' },
+  { flag: 'stream', arg: 'name', text: 'JetStream stream', defaultText: 'DEB_EVENTS' },
+];
+
+function relayUsage(): string[] {
+  const own: HelpRow[] = [
+    { flag: 'socket', arg: 'path', text: "the daemon's Unix socket", defaultText: DEFAULT_SOCKET_PATH },
+    { flag: 'nats', arg: 'urls', text: 'NATS servers, nats://host:port, comma-separated (required)' },
+    { flag: 'conductor', arg: 'name', text: "this conductor's name: letters, digits, _ and - (required)" },
+    ...natsLogRows,
+    { flag: 'buffer-events', arg: 'n', text: 'events kept while NATS is away', defaultText: '100000' },
+    { flag: 'buffer-bytes', arg: 'n', text: 'bytes kept while NATS is away', defaultText: '67108864' },
+    { flag: 'max-msgs', arg: 'n', text: 'new stream: most messages, -1 = unlimited', defaultText: '-1' },
+    {
+      flag: 'max-age',
+      arg: 's',
+      text: 'new stream: oldest age in seconds, 0 = unlimited',
+      defaultText: '86400',
+    },
+    {
+      flag: 'max-bytes',
+      arg: 'n',
+      text: 'new stream: most bytes, -1 = unlimited',
+      defaultText: '1073741824',
+    },
+    { flag: 'replicas', arg: 'n', text: 'new stream: replicas in a cluster', defaultText: '1' },
+    {
+      flag: 'log-level',
+      arg: 'level',
+      text: `${LOG_LEVELS.join(' | ')}; logs are JSON lines on stderr`,
+      defaultText: 'info',
+    },
+    ...actionRows,
+  ];
+  return [
+    'Usage: daemon-event-bridge relay --nats <urls> --conductor <name> [options]',
+    '',
+    "Relays a conductor's events into NATS JetStream (creating the stream if missing) and",
+    'answers observer history requests for it; gateways run serve --nats.',
+    ...ENV_NOTE,
+    '',
+    ...formatSections([['Options:', own]]),
   ];
 }
 

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     command = parseCli(process.argv.slice(2), process.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const topic = process.argv[2] === 'serve' || process.argv[2] === 'demo' ? ` ${process.argv[2]}` : '';
+    const topic = ['serve', 'demo', 'relay'].includes(process.argv[2] ?? '') ? ` ${process.argv[2]}` : '';
     process.stderr.write(`${PROGRAM}: ${error.message} (see ${PROGRAM}${topic} --help)\n`);
     process.exitCode = 2;
     return;
@@ -39,12 +39,9 @@ async function main(): Promise<void> {
   }
 
   const logger = createJsonLogger({ level: command.options.logLevel, fields: { cmd: command.command } });
-  let running: RunningCommand;
+  let running: Pick<RunningCommand, 'stop'> & { url?: string };
   try {
-    running =
-      command.command === 'serve'
-        ? await runServe(command.options, logger)
-        : await runDemo(command.options, logger, (line) => process.stdout.write(`${line}\n`));
+    running = await start(command, logger);
   } catch (error) {
     const message = errorMessage(error);
     logger.error('failed to start', { error: message });
@@ -52,7 +49,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  process.stdout.write(banner(command, running.url));
+  process.stdout.write(
+    command.command === 'relay' || running.url === undefined
+      ? `${PROGRAM} relay: conductor ${command.command === 'relay' ? command.options.conductor : ''} relaying into NATS\n`
+      : banner(command, running.url),
+  );
 
   let shuttingDown = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -80,6 +81,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/**
+ * Starts a command. The NATS commands (`relay`, `serve --nats`) are loaded
+ * only when asked for, so `serve --socket` and `demo` never load the NATS packages.
+ */
+async function start(
+  command: CliCommand & { command: 'serve' | 'demo' | 'relay' },
+  logger: ReturnType<typeof createJsonLogger>,
+): Promise<Pick<RunningCommand, 'stop'> & { url?: string }> {
+  if (command.command === 'relay')
+    return (await import('./nats-commands.js')).runRelay(command.options, logger);
+  if (command.command === 'demo') {
+    return runDemo(command.options, logger, (line) => process.stdout.write(`${line}\n`));
+  }
+  const { nats } = command.options;
+  if (nats === undefined) return runServe(command.options, logger);
+  return (await import('./nats-commands.js')).runServeNats({ ...command.options, nats }, logger);
 }
 
 /** What the user reads on stdout once the server listens: the URL first. */

@@ -4,10 +4,12 @@ import { withBridgeState } from '../operators/with-bridge-state.js';
 import type { GatewayStats } from './gateway.js';
 import { sendError, type GatewayRequest } from './gateway-request.js';
 import {
+  conductorParamSchema,
   jobEventsQuerySchema,
   jobIdParamSchema,
   observerQuerySchema,
   parseParam,
+  type Parsed,
   parseQuery,
   streamQuerySchema,
 } from './params.js';
@@ -60,23 +62,35 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
   jobEvents: (request, route, context) => {
     const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
     if (!jobId.success) return sendError(request, 400, jobId.error);
+    const conductor = parseConductor(route.conductorSegment);
+    if (!conductor.success) return sendError(request, 400, conductor.error);
     const query = parseQuery(jobEventsQuerySchema, request.url.searchParams);
     if (!query.success) return sendError(request, 400, query.error);
-    const source: SseSource = (lastEventId) => context.bridge.jobEvents(jobId.data, { lastEventId });
+    const source: SseSource = (lastEventId) =>
+      context.bridge.jobEvents(jobId.data, { lastEventId, conductor: conductor.data });
     openStream(request, context, source, query.data.unnamed, 'job');
   },
 
   observer: async (request, route, { bridge }) => {
     const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
     if (!jobId.success) return sendError(request, 400, jobId.error);
+    const conductor = parseConductor(route.conductorSegment);
+    if (!conductor.success) return sendError(request, 400, conductor.error);
     const query = parseQuery(observerQuerySchema, request.url.searchParams);
     if (!query.success) return sendError(request, 400, query.error);
-    const events = await firstValueFrom(bridge.observerEvents(jobId.data, query.data.limit));
+    const events = await firstValueFrom(bridge.observerEvents(jobId.data, query.data.limit, conductor.data));
     sendJson(request.res, 200, events, request.cors);
   },
 };
 
 /** Opens an SSE response, or answers HEAD with the headers only, or 503 past `maxClients`. */
+/** The optional `:conductor` segment: absent is fine, present must be valid. */
+function parseConductor(segment: string | undefined): Parsed<string | undefined> {
+  return segment === undefined
+    ? { success: true, data: undefined }
+    : parseParam(conductorParamSchema, segment);
+}
+
 function openStream(
   request: GatewayRequest,
   { clients }: GatewayContext,
@@ -113,7 +127,7 @@ function sendText(request: GatewayRequest, status: number, body: string, content
 
 /** The `/healthz` body: the bridge's stats with the gateway's counters folded in. */
 function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
-  const { state, running, consumers, counters, replay, lastEventId, daemon } = bridge.stats();
+  const { state, running, consumers, counters, replay, lastEventId, daemon, conductors } = bridge.stats();
   return {
     state,
     running,
@@ -127,5 +141,6 @@ function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
     replay,
     lastEventId: lastEventId ?? null,
     ...(daemon === undefined ? {} : { daemon }),
+    ...(conductors === undefined ? {} : { conductors }),
   };
 }

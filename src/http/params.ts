@@ -37,6 +37,19 @@ export const jobIdParamSchema = z
   .pipe(jobIdSchema);
 
 /**
+ * The zod schema of a `:conductor` path segment: 1 to 64 characters of
+ * `[A-Za-z0-9_-]`, as a relay's `--conductor` (one NATS subject token).
+ *
+ * @example
+ * ```ts
+ * conductorParamSchema.parse('host-a'); // 'host-a'
+ * ```
+ */
+export const conductorParamSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'conductor must be 1 to 64 characters of [A-Za-z0-9_-]' });
+
+/**
  * The zod schema of a `limit` query parameter: absent means `defaultLimit`,
  * otherwise an integer from 1 to 200 written in decimal digits.
  *

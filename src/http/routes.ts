@@ -1,13 +1,16 @@
-/** A gateway route, with its raw (still percent-encoded) `:jobId` segment. */
+/**
+ * A gateway route, with its raw (still percent-encoded) `:jobId` segment,
+ * and `:conductor` segment for `/api/conductors/:conductor/jobs/:jobId/...`.
+ */
 export type GatewayRoute =
   | { readonly kind: 'stream' }
-  | { readonly kind: 'jobEvents'; readonly jobIdSegment: string }
-  | { readonly kind: 'observer'; readonly jobIdSegment: string }
+  | { readonly kind: 'jobEvents'; readonly jobIdSegment: string; readonly conductorSegment?: string }
+  | { readonly kind: 'observer'; readonly jobIdSegment: string; readonly conductorSegment?: string }
   | { readonly kind: 'healthz' }
   | { readonly kind: 'readyz' }
   | { readonly kind: 'metrics' };
 
-const JOB_ROUTE = /^\/api\/jobs\/([^/]+)\/(events|observer)$/;
+const JOB_ROUTE = /^\/api\/(?:conductors\/([^/]+)\/)?jobs\/([^/]+)\/(events|observer)$/;
 
 /**
  * Matches a request path against the gateway's routes under `basePath`
@@ -29,5 +32,8 @@ export function matchRoute(pathname: string, basePath: string): GatewayRoute | u
   if (pathname === '/metrics') return { kind: 'metrics' };
   const job = JOB_ROUTE.exec(pathname);
   if (job === null) return undefined;
-  return { kind: job[2] === 'events' ? 'jobEvents' : 'observer', jobIdSegment: job[1]! };
+  const kind = job[3] === 'events' ? 'jobEvents' : 'observer';
+  return job[1] === undefined
+    ? { kind, jobIdSegment: job[2]! }
+    : { kind, jobIdSegment: job[2]!, conductorSegment: job[1] };
 }

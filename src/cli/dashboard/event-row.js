@@ -15,7 +15,8 @@ export function eventRow(name, raw, options) {
   if (options.onJob) summary.append(jobLink(jobIdOf(raw), options.onJob));
   const sheet = typeof raw.sheet_num === 'number' && raw.sheet_num > 0 ? `#${raw.sheet_num}` : '';
   summary.append(el('span', 'sheet', sheet));
-  const text = summarize(name, raw);
+  // a gateway fed by NATS names each event's conductor
+  const text = (typeof raw.conductor === 'string' ? `${raw.conductor} · ` : '') + summarize(name, raw);
   const summaryText = el('span', 'summary', text);
   summaryText.title = text;
   summary.append(summaryText);

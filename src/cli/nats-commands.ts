@@ -1,0 +1,97 @@
+import { DaemonEventBridge } from '../bridge/bridge.js';
+import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
+import type { BridgeLogger } from '../logger.js';
+import { connectNats } from '../nats/connect.js';
+import { JetStreamEventLog } from '../nats/jetstream-log.js';
+import { NatsRelay } from '../nats/relay.js';
+import type { NatsLogOptions, RelayOptions, ServeOptions } from './args.js';
+import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
+
+/**
+ * The `relay` command: the daemon's events into JetStream, history requests
+ * answered. Loaded only for `relay` and `serve --nats`, so the other commands
+ * never need the NATS packages.
+ *
+ * @example
+ * ```ts
+ * const running = await runRelay(options, logger);
+ * await running.stop();
+ * ```
+ */
+export async function runRelay(
+  options: RelayOptions,
+  logger: BridgeLogger,
+): Promise<{ stop(): Promise<void> }> {
+  const client = new UnixSocketDaemonClient(options.socket, { logger });
+  const nc = await connectNats(options.nats.servers, `relay ${options.conductor}`, logger);
+  const limits = Object.fromEntries(
+    Object.entries(options.limits).filter(([, value]) => value !== undefined),
+  );
+  const relay = new NatsRelay(client, nc, {
+    conductor: options.conductor,
+    ...logOptions(options.nats),
+    ...limits,
+    logger,
+  });
+  try {
+    await relay.start();
+  } catch (error) {
+    await relay.stop(0);
+    await nc.close();
+    await client.close();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () =>
+      (stopping ??= (async () => {
+        await relay.stop(1_000);
+        await nc.drain().catch(() => nc.close());
+        await client.close();
+      })()),
+  };
+}
+
+/**
+ * `serve --nats`: the gateway and dashboard, fed by the JetStream stream
+ * instead of a daemon socket; SSE ids are stream sequences, the same on
+ * every replica.
+ *
+ * @example
+ * ```ts
+ * const running = await runServeNats({ ...serveOptions, nats: { servers: 'nats://127.0.0.1:4222', prefix: undefined, stream: undefined } }, logger);
+ * ```
+ */
+export async function runServeNats(
+  options: ServeOptions & { readonly nats: NatsLogOptions },
+  logger: BridgeLogger,
+): Promise<RunningCommand> {
+  const nc = await connectNats(options.nats.servers, 'gateway', logger);
+  const bridge = new DaemonEventBridge(new JetStreamEventLog(nc, { ...logOptions(options.nats), logger }), {
+    logger,
+  });
+  const states = logBridgeState(bridge, logger);
+  bridge.start();
+  const release = async (): Promise<void> => {
+    bridge.stop();
+    states.unsubscribe();
+    await nc.close();
+  };
+  const { running, http } = await serveCommand(
+    { bridge, host: options.host, port: options.port, token: options.token, logger },
+    release,
+  );
+  logger.info('serving', {
+    url: http.url,
+    nats: options.nats.servers,
+    auth: options.token ? 'token' : 'none',
+  });
+  return running;
+}
+
+function logOptions(nats: NatsLogOptions): { prefix?: string; stream?: string } {
+  return {
+    ...(nats.prefix === undefined ? {} : { prefix: nats.prefix }),
+    ...(nats.stream === undefined ? {} : { stream: nats.stream }),
+  };
+}

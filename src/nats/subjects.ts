@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { InvalidArgumentError } from '../errors.js';
+
+/**
+ * The token of daemon-wide events (no `job_id`) in a subject. A job token
+ * never equals it: `%` alone is never produced by {@link encodeJobToken}.
+ *
+ * @example
+ * ```ts
+ * eventSubject('deb', 'host-a', undefined); // 'deb.host-a.events.%'
+ * ```
+ */
+export const DAEMON_WIDE_TOKEN = '%';
+
+/**
+ * The zod schema of one subject token we accept as a conductor name or a
+ * prefix part: letters, digits, `_` and `-`.
+ *
+ * @example
+ * ```ts
+ * tokenSchema.parse('host-a');
+ * ```
+ */
+export const tokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' });
+
+/**
+ * The zod schema of a subject prefix: one or more tokens joined by `.`.
+ *
+ * @example
+ * ```ts
+ * prefixSchema.parse('deb.prod');
+ * ```
+ */
+export const prefixSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, {
+  error: 'expected dot-separated tokens of letters, digits, "_" or "-"',
+});
+
+const SAFE = /^[A-Za-z0-9_-]$/;
+
+/**
+ * A job id as one NATS subject token, reversibly: letters, digits, `_` and
+ * `-` stay; every other UTF-8 byte (`.`, `*`, `>`, spaces, `%`…) becomes
+ * `%XX`. The empty id, like a missing one, is a daemon-wide event.
+ *
+ * @example
+ * ```ts
+ * encodeJobToken('nightly.v2 *'); // 'nightly%2Ev2%20%2A'
+ * ```
+ */
+export function encodeJobToken(jobId: string | undefined): string {
+  if (jobId === undefined || jobId === '') return DAEMON_WIDE_TOKEN;
+  let token = '';
+  for (const char of jobId) {
+    if (SAFE.test(char)) token += char;
+    else
+      for (const byte of Buffer.from(char, 'utf8'))
+        token += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return token;
+}
+
+/**
+ * The inverse of {@link encodeJobToken}: the job id, or undefined for the
+ * daemon-wide token. Throws {@link InvalidArgumentError} on a token it could
+ * not have produced.
+ *
+ * @example
+ * ```ts
+ * decodeJobToken('nightly%2Ev2'); // 'nightly.v2'
+ * ```
+ */
+export function decodeJobToken(token: string): string | undefined {
+  if (token === DAEMON_WIDE_TOKEN) return undefined;
+  if (!/^(?:[A-Za-z0-9_-]|%[0-9A-F]{2})+$/.test(token)) {
+    throw new InvalidArgumentError(`not a job token: ${JSON.stringify(token)}`);
+  }
+  try {
+    return decodeURIComponent(token);
+  } catch {
+    throw new InvalidArgumentError(`not a job token (bad UTF-8): ${JSON.stringify(token)}`);
+  }
+}
+
+/**
+ * The subject of one event: `<prefix>.<conductor>.events.<job token>`.
+ *
+ * @example
+ * ```ts
+ * eventSubject('deb', 'host-a', 'nightly'); // 'deb.host-a.events.nightly'
+ * ```
+ */
+export function eventSubject(prefix: string, conductor: string, jobId: string | undefined): string {
+  return `${prefix}.${conductor}.events.${encodeJobToken(jobId)}`;
+}
+
+/**
+ * The subject filter of events: every conductor's (`*`) or one's, every
+ * job's (`*`) or one's.
+ *
+ * @example
+ * ```ts
+ * eventFilter('deb'); // 'deb.*.events.*'
+ * eventFilter('deb', 'host-a', 'nightly'); // 'deb.host-a.events.nightly'
+ * ```
+ */
+export function eventFilter(prefix: string, conductor?: string, jobId?: string): string {
+  return `${prefix}.${conductor ?? '*'}.events.${jobId === undefined ? '*' : encodeJobToken(jobId)}`;
+}
+
+/**
+ * The subject a relay answers history requests on: `<prefix>.<conductor>.rpc.observer_events`.
+ *
+ * @example
+ * ```ts
+ * observerSubject('deb', 'host-a'); // 'deb.host-a.rpc.observer_events'
+ * ```
+ */
+export function observerSubject(prefix: string, conductor: string): string {
+  return `${prefix}.${conductor}.rpc.observer_events`;
+}
+
+/** Where an event came from, read back from its subject. */
+export interface SubjectParts {
+  readonly conductor: string;
+  readonly jobId: string | undefined;
+}
+
+/**
+ * Reads the conductor and job id of an event subject under `prefix`; undefined
+ * when the subject is not one.
+ *
+ * @example
+ * ```ts
+ * parseEventSubject('deb', 'deb.host-a.events.nightly%2Ev2'); // { conductor: 'host-a', jobId: 'nightly.v2' }
+ * ```
+ */
+export function parseEventSubject(prefix: string, subject: string): SubjectParts | undefined {
+  if (!subject.startsWith(`${prefix}.`)) return undefined;
+  const parts = subject.slice(prefix.length + 1).split('.');
+  if (parts.length !== 3 || parts[1] !== 'events' || parts[0] === '' || parts[2] === undefined)
+    return undefined;
+  try {
+    return { conductor: parts[0]!, jobId: decodeJobToken(parts[2]) };
+  } catch {
+    return undefined;
+  }
+}
