@@ -5,5 +5,14 @@ export { unnamedEvents } from '../operators/unnamed-events.js';
 export { withBridgeState } from '../operators/with-bridge-state.js';
 export { createGateway, type Gateway, type GatewayStats } from './gateway.js';
 export type { GatewayOptions } from './gateway-options.js';
+export {
+  hardenServer,
+  hardenServerOptionsSchema,
+  ServerListeningError,
+  type HardenedServer,
+  type HardenedServerStats,
+  type HardenServerOptions,
+  type ResolvedHardenServerOptions,
+} from './harden-server.js';
 export { MAX_LAST_EVENT_ID_LENGTH, readLastEventId, type LastEventIdResult } from './last-event-id.js';
 export { serveSse, SSE_HEADERS, type ServeSseOptions, type SlowClientInfo } from './serve-sse.js';
