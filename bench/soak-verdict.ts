@@ -36,7 +36,7 @@ export interface GrowthRule {
  * wide band: on a shared machine it follows the neighbours' load.
  */
 export const GROWTH_RULES: readonly GrowthRule[] = [
-  { metric: 'rssMiB', absolute: 32, relative: 0.1 },
+  { metric: 'rssMiB', absolute: 16, relative: 0.05 },
   { metric: 'heapMiB', absolute: 8, relative: 0.1 },
   { metric: 'fds', absolute: 25, relative: 0.05 },
   { metric: 'eldP99Ms', absolute: 100, relative: 1 },

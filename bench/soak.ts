@@ -122,6 +122,8 @@ async function main(): Promise<void> {
   const samples: SoakSample[] = [];
   const started = Date.now();
   for (let t = o.sampleSeconds; t <= o.seconds + 1e-9; t += o.sampleSeconds) {
+    // A sample that comes late (a starved loop) takes its slot; the next one keeps to the clock.
+    if (started + t * 1000 < Date.now() - o.sampleSeconds * 500) continue;
     await new Promise((resolve) => setTimeout(resolve, started + t * 1000 - Date.now()));
     gc();
     const memory = process.memoryUsage();
