@@ -7,7 +7,7 @@ export {
   type ResumeOptions,
 } from './bridge/bridge.js';
 export { BRIDGE_STOPPED, type StreamResetReason } from './bridge/control-messages.js';
-export type { BridgeOptions } from './bridge/options.js';
+export type { BridgeOptions } from './bridge/bridge-options.js';
 export { toSseMessage } from './bridge/to-sse-message.js';
 export type { DaemonClient, StreamHooks } from './daemon/daemon-client.js';
 export type { DaemonEvent } from './daemon/daemon-event.js';

@@ -35,20 +35,23 @@ export function callbackOption<T>() {
  * what it accepts and what it got, e.g.
  * `Invalid bridge option "heartbeatMs": expected an integer from 1 to 2147483647, got 0`.
  *
- * @param what The options' owner, as it appears in messages (`bridge`, `gateway`…).
+ * @param owner The options' owner, as it appears in messages (`bridge`, `gateway`…).
  * @example
  * ```ts
  * const resolved = parseOptions(gatewayOptionsSchema, options, 'gateway');
  * ```
  */
-export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, what: string): z.output<S> {
+export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, owner: string): z.output<S> {
   const result = schema.safeParse(options);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => [...path, key].join('.'));
-    throw new InvalidOptionsError(`Unknown ${what} option ${keys.map((k) => `"${k}"`).join(', ')}`, keys[0]!);
+    throw new InvalidOptionsError(
+      `Unknown ${owner} option ${keys.map((k) => `"${k}"`).join(', ')}`,
+      keys[0]!,
+    );
   }
   const option = path.join('.');
   const got = path.reduce<unknown>(
@@ -58,7 +61,7 @@ export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, w
   );
   const suffix = got === undefined && path.length > 0 ? '' : `, got ${describeValue(got)}`;
   throw new InvalidOptionsError(
-    `Invalid ${what} option "${option || 'options'}": ${issue.message}${suffix}`,
+    `Invalid ${owner} option "${option || 'options'}": ${issue.message}${suffix}`,
     option,
   );
 }

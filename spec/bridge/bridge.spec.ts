@@ -4,7 +4,7 @@ import type { TestScheduler } from 'rxjs/testing';
 import { DaemonEventBridge, type BridgeState } from '../../src/bridge/bridge';
 import { BRIDGE_STOPPED } from '../../src/bridge/control-messages';
 import { InvalidArgumentError } from '../../src/errors';
-import type { BridgeLogger, BridgeOptions } from '../../src/bridge/options';
+import type { BridgeLogger, BridgeOptions } from '../../src/bridge/bridge-options';
 import type { JsonObject } from '../../src/json';
 import type { SseMessage } from '../../src/sse/message';
 import { toSseMessage } from '../../src/bridge/to-sse-message';

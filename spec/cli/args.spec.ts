@@ -1,7 +1,7 @@
+import { DEFAULT_SOCKET_PATH } from '../../src/daemon/unix-socket-client';
 import {
   DEFAULT_PORT,
   DEFAULT_RESTART_EVERY_S,
-  DEFAULT_SOCKET,
   isLoopbackHost,
   parseCli,
   TOKEN_ENV,
@@ -24,14 +24,14 @@ describe('parseCli', () => {
     expect(parseCli(['serve'])).toEqual({
       command: 'serve',
       options: {
-        socket: DEFAULT_SOCKET,
+        socket: DEFAULT_SOCKET_PATH,
         host: '127.0.0.1',
         port: DEFAULT_PORT,
         token: undefined,
         logLevel: 'info',
       },
     });
-    expect(DEFAULT_SOCKET).toBe('/tmp/marianne.sock');
+    expect(DEFAULT_SOCKET_PATH).toBe('/tmp/marianne.sock');
     expect(DEFAULT_PORT).toBe(8787);
   });
 

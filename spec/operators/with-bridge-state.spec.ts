@@ -32,7 +32,7 @@ describe('withBridgeState', () => {
   it('passes a source error on', () => {
     createTestScheduler().run(({ cold, hot, expectObservable }) => {
       const state$ = hot('c', { c: 'connected' });
-      expectObservable(cold('-#').pipe(withBridgeState(state$))).toBe('c#', s);
+      expectObservable(cold<SseMessage>('-#').pipe(withBridgeState(state$))).toBe('c#', s);
     });
   });
 

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Where the Debian `chromium` package puts the browser; `CHROMIUM_PATH` overrides it. */
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /** True when a Chromium executable is installed at {@link CHROMIUM_PATH}. */
-export const chromiumInstalled = existsSync(CHROMIUM_PATH);
+const chromiumInstalled = existsSync(CHROMIUM_PATH);
 
 /**
  * `describe` for browser tests: runs them when Chromium is installed. When it

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { DaemonEventBridge } from '../../src/bridge/bridge';
-import type { BridgeOptions } from '../../src/bridge/options';
+import type { BridgeOptions } from '../../src/bridge/bridge-options';
 import type { JsonObject } from '../../src/json';
 import { MemoryDaemonClient } from './memory-daemon-client';
 

@@ -28,7 +28,7 @@ import { endOn } from '../operators/end-on.js';
 import { EventRouter } from './event-router.js';
 import { heartbeat } from '../operators/heartbeat.js';
 import { observerHistory } from './observer-history.js';
-import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './options.js';
+import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
 import { reconnect } from '../operators/reconnect.js';
 import { ReplayRing } from './replay-ring.js';
 
@@ -123,7 +123,7 @@ export class DaemonEventBridge {
   private readonly stopSignal = new Subject<void>();
   private readonly stateSubject = new BehaviorSubject<BridgeState>('idle');
   private readonly connection$: Observable<never>;
-  private hold: Subscription | undefined;
+  private runningConnection: Subscription | undefined;
   private isRunning = false;
   private seq = 0;
   private counters = { eventsIn: 0, invalidEvents: 0, reconnects: 0 };
@@ -160,7 +160,7 @@ export class DaemonEventBridge {
     this.isRunning = true;
     this.setState('idle');
     this.logger.info('event bridge started', { instanceId: this.instanceId });
-    if (!this.options.connectOnDemand) this.hold = this.connection$.subscribe();
+    if (!this.options.connectOnDemand) this.runningConnection = this.connection$.subscribe();
   }
 
   /**
@@ -171,8 +171,8 @@ export class DaemonEventBridge {
     if (!this.isRunning) return;
     this.isRunning = false;
     this.stopSignal.next();
-    this.hold?.unsubscribe();
-    this.hold = undefined;
+    this.runningConnection?.unsubscribe();
+    this.runningConnection = undefined;
     this.setState('stopped');
     this.logger.info('event bridge stopped', { instanceId: this.instanceId });
   }
@@ -336,7 +336,7 @@ export class DaemonEventBridge {
 
   private skipInvalid(reason: string, raw: unknown): void {
     this.counters.invalidEvents++;
-    this.logger.warn(reason, { invalidEvents: this.counters.invalidEvents, sample: sample(raw) });
+    this.logger.warn(reason, { invalidEvents: this.counters.invalidEvents, sample: truncatedJson(raw) });
   }
 
   /**
@@ -395,7 +395,7 @@ export class DaemonEventBridge {
   }
 }
 
-function sample(raw: unknown): string {
+function truncatedJson(raw: unknown): string {
   let text: string;
   try {
     text = JSON.stringify(raw) ?? String(raw);

@@ -13,10 +13,7 @@ import { isJsonObject, type JsonObject } from '../json.js';
  * readObserverEvents('nonsense');                 // []
  * ```
  */
-export function readObserverEvents(
-  result: unknown,
-  onInvalid: (item: unknown) => void = () => {},
-): JsonObject[] {
+function readObserverEvents(result: unknown, onInvalid: (item: unknown) => void = () => {}): JsonObject[] {
   const list = Array.isArray(result) ? result : isJsonObject(result) ? result['events'] : undefined;
   if (!Array.isArray(list)) return [];
   const events: JsonObject[] = [];

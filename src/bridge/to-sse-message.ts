@@ -2,7 +2,7 @@ import type { JsonObject } from '../json.js';
 import type { SseMessage } from '../sse/message.js';
 
 /** The SSE event name of a daemon event that has neither `event` nor `event_type`. */
-export const FALLBACK_EVENT_NAME = 'daemon_event';
+const FALLBACK_EVENT_NAME = 'daemon_event';
 
 /**
  * Maps a raw daemon event to its SSE message: `event` is the event's `event`,

@@ -20,8 +20,6 @@ export class UsageError extends DaemonEventBridgeError {
   readonly code = 'ERR_USAGE';
 }
 
-/** The default Unix socket of the conductor (the daemon client's default). */
-export const DEFAULT_SOCKET = DEFAULT_SOCKET_PATH;
 /** The default port of `serve` and `demo`. */
 export const DEFAULT_PORT = 8787;
 /** How often the demo restarts its daemon by default, in seconds. */
@@ -55,18 +53,18 @@ const listenFlags = {
 };
 
 /** The zod schema of `serve`'s flags (after `node:util` parsing); defaults are applied here. */
-export const serveFlagsSchema = z.strictObject({
+const serveFlagsSchema = z.strictObject({
   ...listenFlags,
   'log-level': logLevelSchema.default('info'),
   socket: z
     .string()
     .min(1, { error: 'expected a socket path' })
     .max(1024, { error: 'expected at most 1024 characters' })
-    .default(DEFAULT_SOCKET),
+    .default(DEFAULT_SOCKET_PATH),
 });
 
 /** The zod schema of `demo`'s flags (after `node:util` parsing); defaults are applied here. */
-export const demoFlagsSchema = z.strictObject({
+const demoFlagsSchema = z.strictObject({
   ...listenFlags,
   // The demo's terminal stays quiet unless something goes wrong; --log-level info shows it all.
   'log-level': logLevelSchema.default('warn'),
@@ -86,7 +84,7 @@ export const demoFlagsSchema = z.strictObject({
 });
 
 /** Where and how the HTTP server listens; shared by `serve` and `demo`. */
-export interface ListenOptions {
+interface ListenOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
@@ -270,7 +268,7 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     'Starts even when the daemon is down, and connects when it appears.',
     '',
     'Options:',
-    `  --socket <path>      the daemon's Unix socket (default ${DEFAULT_SOCKET})`,
+    `  --socket <path>      the daemon's Unix socket (default ${DEFAULT_SOCKET_PATH})`,
     ...common,
   ];
   const demo = [
@@ -293,7 +291,7 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     "Bridges a job conductor's Unix-socket event bus to browsers over Server-Sent Events.",
     '',
     'Commands:',
-    `  serve   gateway for a running daemon (default socket ${DEFAULT_SOCKET})`,
+    `  serve   gateway for a running daemon (default socket ${DEFAULT_SOCKET_PATH})`,
     '  demo    simulated conductor + gateway + live dashboard, for a first look',
     '',
     "Run 'daemon-event-bridge <command> --help' for a command's options.",

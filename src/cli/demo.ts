@@ -9,10 +9,10 @@ import { logBridgeState, serveCommand, type RunningCommand } from './command.js'
 import { DEMO_JOBS, startSimulator } from './simulator.js';
 
 /** How much past workload the demo publishes at start, so the dashboard opens full. */
-export const DEMO_BACKFILL_MS = 45_000;
+const DEMO_BACKFILL_MS = 45_000;
 
 /** How long a simulated daemon restart keeps the socket away. */
-export const DEMO_RESTART_DOWN_MS = 2_000;
+const DEMO_RESTART_DOWN_MS = 2_000;
 
 /**
  * The `demo` command: the testing daemon on a private socket in a fresh
@@ -31,7 +31,7 @@ export async function runDemo(
   options: DemoOptions,
   logger: BridgeLogger,
   /** Where to tell a person watching the terminal what happens (the restarts). */
-  say: (line: string) => void = () => {},
+  announce: (line: string) => void = () => {},
 ): Promise<RunningCommand> {
   // The backfill arrives as one burst: give the stream a queue that holds it.
   const daemon = await startFakeDaemon({ streamQueueSize: 1_000 });
@@ -75,7 +75,7 @@ export async function runDemo(
         .pipe(
           exhaustMap(async () => {
             logger.info('simulated daemon restart', { downMs: DEMO_RESTART_DOWN_MS });
-            say(
+            announce(
               `${new Date().toTimeString().slice(0, 8)}  simulated daemon restart: the socket is away for ${DEMO_RESTART_DOWN_MS / 1000} s, the dashboard shows "Reconnecting…"`,
             );
             await daemon.restart({ downMs: DEMO_RESTART_DOWN_MS }).catch((error: unknown) => {

@@ -8,7 +8,7 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Where {@link createJsonLogger} writes: anything with a `write(line)` (default `process.stderr`). */
-export interface LogSink {
+interface LogSink {
   write(line: string): unknown;
 }
 
@@ -53,13 +53,13 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): BridgeLogger 
           line[RESERVED.has(key) ? `field_${key}` : key] = value;
         }
       }
-      sink.write(`${serialise(line)}\n`);
+      sink.write(`${toJsonLine(line)}\n`);
     };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 /** JSON of a log line; never throws, never contains a raw line break. */
-function serialise(line: JsonObject): string {
+function toJsonLine(line: JsonObject): string {
   const seen = new WeakSet<object>();
   return JSON.stringify(line, (_key, value: unknown) => {
     if (typeof value === 'bigint') return value.toString();

@@ -17,7 +17,7 @@ export const DASHBOARD_FILES: Readonly<Record<string, { readonly file: string; r
  * referrer (a `?token=` must not leak), and a Content-Security-Policy that
  * only allows the page's own origin (no CDN, no inline script).
  */
-export const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
+const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-cache',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',

@@ -11,7 +11,7 @@ import { NdjsonSplitter } from './ndjson.js';
  * const reason: SkipReason = 'oversize';
  * ```
  */
-export type SkipReason = 'not_json' | 'not_json_rpc' | 'oversize';
+type SkipReason = 'not_json' | 'not_json_rpc' | 'oversize';
 
 /**
  * A skipped line: why, a short sample of it, and its parsed JSON when it was JSON.

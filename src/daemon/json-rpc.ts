@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The JSON-RPC 2.0 error codes the conductor uses (CONTRACT section 1).
+ * The JSON-RPC 2.0 error codes the conductor uses.
  *
  * @example
  * ```ts
@@ -33,7 +33,7 @@ const requestId = z.union([z.number(), z.string()]);
  * jsonRpcErrorObjectSchema.parse({ code: -32000, message: 'Job not found', data: null });
  * ```
  */
-export const jsonRpcErrorObjectSchema = z.looseObject({
+const jsonRpcErrorObjectSchema = z.looseObject({
   code: z.number().int(),
   message: z.string(),
   data: z.unknown().optional(),
@@ -47,7 +47,7 @@ export const jsonRpcErrorObjectSchema = z.looseObject({
  * jsonRpcSuccessResponseSchema.safeParse({ jsonrpc: '2.0', result: null, id: 1 }).success; // true
  * ```
  */
-export const jsonRpcSuccessResponseSchema = z.looseObject({
+const jsonRpcSuccessResponseSchema = z.looseObject({
   jsonrpc,
   result: z.unknown(),
   error: z.undefined().optional(),
@@ -62,7 +62,7 @@ export const jsonRpcSuccessResponseSchema = z.looseObject({
  * jsonRpcErrorResponseSchema.safeParse({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }).success; // true
  * ```
  */
-export const jsonRpcErrorResponseSchema = z.looseObject({
+const jsonRpcErrorResponseSchema = z.looseObject({
   jsonrpc,
   error: jsonRpcErrorObjectSchema,
   result: z.undefined().optional(),
@@ -77,7 +77,7 @@ export const jsonRpcErrorResponseSchema = z.looseObject({
  * jsonRpcResponseSchema.safeParse({ jsonrpc: '2.0', id: 1 }).success; // false: neither result nor error
  * ```
  */
-export const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, jsonRpcErrorResponseSchema]);
+const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, jsonRpcErrorResponseSchema]);
 
 /**
  * The zod schema of a notification: a `method`, optional `params`, and no `id`.
@@ -87,7 +87,7 @@ export const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, json
  * jsonRpcNotificationSchema.safeParse({ jsonrpc: '2.0', method: 'monitor.event', params: {} }).success; // true
  * ```
  */
-export const jsonRpcNotificationSchema = z.looseObject({
+const jsonRpcNotificationSchema = z.looseObject({
   jsonrpc,
   method: z.string(),
   params: z.unknown().optional(),
@@ -119,37 +119,7 @@ export const jsonRpcRequestSchema = z.looseObject({
  * const message = jsonRpcIncomingSchema.parse(JSON.parse(line));
  * ```
  */
-export const jsonRpcIncomingSchema = z.union([jsonRpcResponseSchema, jsonRpcNotificationSchema]);
-
-/**
- * A JSON-RPC error object.
- *
- * @example
- * ```ts
- * const error: JsonRpcErrorObject = { code: -32601, message: 'Method not found' };
- * ```
- */
-export type JsonRpcErrorObject = z.infer<typeof jsonRpcErrorObjectSchema>;
-
-/**
- * A JSON-RPC success response.
- *
- * @example
- * ```ts
- * const response: JsonRpcSuccessResponse = { jsonrpc: '2.0', result: { events: [] }, id: 7 };
- * ```
- */
-export type JsonRpcSuccessResponse = z.infer<typeof jsonRpcSuccessResponseSchema>;
-
-/**
- * A JSON-RPC error response.
- *
- * @example
- * ```ts
- * const response: JsonRpcErrorResponse = { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null };
- * ```
- */
-export type JsonRpcErrorResponse = z.infer<typeof jsonRpcErrorResponseSchema>;
+const jsonRpcIncomingSchema = z.union([jsonRpcResponseSchema, jsonRpcNotificationSchema]);
 
 /**
  * Any JSON-RPC response.
@@ -170,16 +140,6 @@ export type JsonRpcResponse = z.infer<typeof jsonRpcResponseSchema>;
  * ```
  */
 export type JsonRpcNotification = z.infer<typeof jsonRpcNotificationSchema>;
-
-/**
- * A JSON-RPC request (a notification when `id` is absent).
- *
- * @example
- * ```ts
- * const request: JsonRpcRequest = { jsonrpc: '2.0', method: 'daemon.monitor.stream', params: {}, id: 1 };
- * ```
- */
-export type JsonRpcRequest = z.infer<typeof jsonRpcRequestSchema>;
 
 /**
  * A message a client reads from the daemon.

@@ -137,7 +137,7 @@ const ignore = (): void => {};
 
 /**
  * The {@link DaemonClient} of the conductor's Unix socket: JSON-RPC 2.0 over
- * NDJSON (CONTRACT section 1).
+ * NDJSON.
  *
  * - `call()` uses a pool of up to `poolSize` connections, reused newest
  *   first; idle ones older than `idleTimeoutMs` are closed; calls beyond the

@@ -63,6 +63,3 @@ export const gatewayOptionsSchema = z.strictObject({
   maxBufferedBytes: serveSseOptionsSchema.shape.maxBufferedBytes,
   logger: loggerSchema.optional(),
 });
-
-/** {@link GatewayOptions} with defaults applied. */
-export type ResolvedGatewayOptions = z.output<typeof gatewayOptionsSchema>;

@@ -61,11 +61,11 @@ const ALLOW = 'GET, HEAD, OPTIONS';
  * | --- | --- |
  * | `/api/events/stream?limit=1..200` (50) | SSE of `allEvents(limit)`, resumable, with `bridge_state` events |
  * | `/api/jobs/:jobId/events` | SSE of `jobEvents(jobId)`, resumable |
+ * | `/api/jobs/:jobId/observer?limit=1..200` (20) | JSON array of `observerEvents` |
+ * | `/healthz` | JSON: bridge state, consumers, counters, clients |
  *
  * Both SSE routes take `unnamed=1`: daemon events are then sent without an
  * event name, so a page handles them all with `onmessage` (see {@link unnamedEvents}).
- * | `/api/jobs/:jobId/observer?limit=1..200` (20) | JSON array of `observerEvents` |
- * | `/healthz` | JSON: bridge state, consumers, counters, clients |
  *
  * Errors are JSON `{"error": "..."}`: 400 bad parameter, 401 not authorised,
  * 404 unknown path, 405 other method, 503 `maxClients` reached or closed.
@@ -74,6 +74,10 @@ const ALLOW = 'GET, HEAD, OPTIONS';
  * @throws InvalidOptionsError when an option is bad.
  * @example
  * ```ts
+ * import http from 'node:http';
+ * import { DaemonEventBridge, UnixSocketDaemonClient } from 'daemon-event-bridge';
+ * import { createGateway } from 'daemon-event-bridge/http';
+ *
  * const bridge = new DaemonEventBridge(new UnixSocketDaemonClient());
  * bridge.start();
  * http.createServer(createGateway(bridge, { corsOrigins: ['https://ops.example'] })).listen(8787, '127.0.0.1');

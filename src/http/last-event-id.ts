@@ -14,7 +14,7 @@ import { queryParameter } from './query-parameter.js';
 export const MAX_LAST_EVENT_ID_LENGTH = 256;
 
 /** The zod schema of a `Last-Event-ID` value: at most {@link MAX_LAST_EVENT_ID_LENGTH} characters. */
-export const lastEventIdSchema = z.string().max(MAX_LAST_EVENT_ID_LENGTH, {
+const lastEventIdSchema = z.string().max(MAX_LAST_EVENT_ID_LENGTH, {
   error: `Last-Event-ID is longer than ${MAX_LAST_EVENT_ID_LENGTH} characters`,
 });
 

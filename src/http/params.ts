@@ -65,7 +65,7 @@ export function limitParamSchema(defaultLimit: number) {
  * unnamedParamSchema.parse('1'); // true
  * ```
  */
-export const unnamedParamSchema = z
+const unnamedParamSchema = z
   .enum(['0', '1'], { error: UNNAMED_ERROR })
   .optional()
   .transform((value) => value === '1');

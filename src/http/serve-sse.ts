@@ -15,7 +15,7 @@ import { readLastEventId } from './last-event-id.js';
 import type { SseMessage } from '../sse/message.js';
 
 /**
- * The headers of every SSE response (CONTRACT section 4).
+ * The headers of every SSE response: UTF-8 event stream, no caching, no proxy buffering.
  *
  * @example
  * ```ts

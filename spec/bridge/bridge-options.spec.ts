@@ -1,6 +1,6 @@
 import { asyncScheduler } from 'rxjs';
 import { InvalidOptionsError } from '../../src/errors';
-import { resolveBridgeOptions, type BridgeOptions } from '../../src/bridge/options';
+import { resolveBridgeOptions, type BridgeOptions } from '../../src/bridge/bridge-options';
 
 describe('resolveBridgeOptions', () => {
   it('applies the contract defaults', () => {

@@ -18,15 +18,8 @@ const methodName = z
   .string({ error: 'expected a non-empty string' })
   .min(1, { error: 'expected a non-empty string' });
 
-/**
- * The zod schema that guards {@link BridgeOptions}; defaults are applied here.
- *
- * @example
- * ```ts
- * bridgeOptionsSchema.parse({}).heartbeatMs; // 30000
- * ```
- */
-export const bridgeOptionsSchema = z
+/** The zod schema that guards {@link BridgeOptions}: each default is stated here, once. */
+const bridgeOptionsSchema = z
   .strictObject({
     heartbeatMs: integer(1, MAX_TIMER_MS).default(30_000),
     reconnect: z
@@ -34,7 +27,7 @@ export const bridgeOptionsSchema = z
         initialDelayMs: integer(1, MAX_TIMER_MS).default(1_000),
         maxDelayMs: integer(1, MAX_TIMER_MS).default(30_000),
       })
-      .default({ initialDelayMs: 1_000, maxDelayMs: 30_000 })
+      .prefault({})
       .refine((r) => r.maxDelayMs >= r.initialDelayMs, {
         error: 'maxDelayMs must be at least initialDelayMs',
         path: ['maxDelayMs'],
@@ -51,16 +44,7 @@ export const bridgeOptionsSchema = z
       .regex(/^[A-Za-z0-9_]{1,32}$/, { error: 'expected 1 to 32 characters of [A-Za-z0-9_]' })
       .optional(),
   })
-  .default({
-    heartbeatMs: 30_000,
-    reconnect: { initialDelayMs: 1_000, maxDelayMs: 30_000 },
-    replaySize: 1_000,
-    scheduler: asyncScheduler,
-    streamMethod: 'daemon.monitor.stream',
-    observerMethod: 'daemon.observer_events',
-    connectOnDemand: false,
-    disconnectGraceMs: 5_000,
-  });
+  .prefault({});
 
 /**
  * Options of {@link DaemonEventBridge}. Every field is optional; the defaults
