@@ -20,7 +20,7 @@ export interface SoakSample {
 }
 
 /** The series the growth rule watches, with its tolerance. */
-export interface GrowthRule {
+interface GrowthRule {
   readonly metric: keyof Omit<SoakSample, 't'>;
   /** Growth allowed over the post-warm-up window, in the metric's unit... */
   readonly absolute: number;
@@ -35,7 +35,7 @@ export interface GrowthRule {
  * burst of reconnects does not decide the verdict. The event-loop delay gets a
  * wide band: on a shared machine it follows the neighbours' load.
  */
-export const GROWTH_RULES: readonly GrowthRule[] = [
+const GROWTH_RULES: readonly GrowthRule[] = [
   { metric: 'rssMiB', absolute: 16, relative: 0.05 },
   { metric: 'heapMiB', absolute: 8, relative: 0.1 },
   { metric: 'fds', absolute: 25, relative: 0.05 },
