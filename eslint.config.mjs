@@ -61,7 +61,7 @@ const layeringRules = [
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'coverage/', 'node_modules/', '.tmp/', 'src/cli/dashboard/', 'scripts/', '*.config.*'],
+    ignores: ['dist/', 'coverage/', 'node_modules/', '.tmp/', 'scripts/', '*.config.*'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -81,6 +81,43 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // The dashboard: plain ES modules run by the browser as they are (no type information).
+    files: ['src/cli/dashboard/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'document',
+          'location',
+          'history',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'requestAnimationFrame',
+          'setTimeout',
+          'setInterval',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
+    // The browser client runs in browsers: rxjs and its own files only, nothing from Node.
+    files: ['src/browser/**/*.ts'],
+    rules: {
+      // A rule of its own name, so the layering's no-restricted-imports still applies here.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!rxjs$|\\.)', message: 'the browser client imports only rxjs and files of src/' },
+          ],
+        },
+      ],
     },
   },
 );

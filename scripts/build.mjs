@@ -2,7 +2,8 @@
 // Each output folder gets a package.json naming its module type, so Node reads
 // the .js files correctly whatever the root package says.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,12 +29,19 @@ for (const { dir, type, args } of targets) {
   writeFileSync(join(outDir, 'package.json'), JSON.stringify({ type }, null, 2) + '\n');
 }
 
-// Static assets (the demo dashboard) are copied beside the compiled code.
+// Static assets (the demo dashboard) are copied beside the compiled code, with the browser
+// client's ES modules (dist/esm/browser and what it imports) in its lib/ folder.
+const { collectModules } = createRequire(import.meta.url)(join(dist, 'cjs', 'cli', 'browser-modules.js'));
+const browserClient = collectModules((path) => readFileSync(join(dist, 'esm', path), 'utf8'));
 const assets = join(root, 'src', 'cli', 'dashboard');
 if (existsSync(assets)) {
   for (const { dir } of targets) {
     const out = join(dist, dir, 'cli', 'dashboard');
     mkdirSync(out, { recursive: true });
     cpSync(assets, out, { recursive: true });
+    for (const [path, text] of browserClient) {
+      mkdirSync(dirname(join(out, 'lib', path)), { recursive: true });
+      writeFileSync(join(out, 'lib', path), text);
+    }
   }
 }

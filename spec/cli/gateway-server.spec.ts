@@ -64,7 +64,7 @@ describe('startGatewayServer', () => {
     const page = await fetchText(http.url);
     expect(page.status).toBe(200);
     expect(page.type).toBe('text/html; charset=utf-8');
-    expect(page.body).toContain('<script src="app.js" defer></script>');
+    expect(page.body).toContain('<script type="module" src="app.js"></script>');
     const health = await fetchText(`${http.url}healthz`);
     expect(JSON.parse(health.body)).toMatchObject({ state: 'connected', running: true });
     const missing = await fetchText(`${http.url}nope`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { DASHBOARD_FILES, defaultDashboardDir, StaticFiles } from '../../src/cli/static-files';
@@ -113,6 +113,21 @@ describe('StaticFiles', () => {
     expect(JSON.parse(reply.body)).toEqual({ error: 'method POST not allowed' });
   });
 
+  it('serves the browser client under /lib/ as ES modules, its rxjs import pointed at /lib/rxjs.js', async () => {
+    const client = await send(server.url, 'GET', '/lib/browser/gateway-events.js');
+    expect(client.status).toBe(200);
+    expect(client.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(client.body).toContain("import { Observable } from '../rxjs.js';");
+    expect(client.body).toContain('export function gatewayEvents(');
+    const errors = await send(server.url, 'GET', '/lib/errors.js');
+    expect(errors.body).toContain('export class DaemonEventBridgeError');
+    const rxjs = await send(server.url, 'GET', '/lib/rxjs.js');
+    expect(rxjs.status).toBe(200);
+    expect(rxjs.body).toMatch(/export const \{[^}]*\bObservable\b[^}]*\} = exports;\n$/);
+    expect((await send(server.url, 'GET', '/lib/browser/missing.js')).status).toBe(404);
+    expect((await send(server.url, 'GET', '/lib/../package.json')).status).toBe(404);
+  });
+
   it('throws at construction when a file of the allow-list is missing', () => {
     expect(() => new StaticFiles(join(DIR, '..'))).toThrow(/ENOENT/);
   });
@@ -124,13 +139,20 @@ describe('StaticFiles', () => {
 
 describe('the dashboard files', () => {
   const read = (file: string) => readFileSync(join(DIR, file), 'utf8');
+  const modules = readdirSync(DIR).filter((file) => file.endsWith('.js'));
+
+  it('are all served (every module of the folder is on the allow-list)', () => {
+    expect(modules.length).toBeGreaterThan(5);
+    for (const file of modules)
+      expect(DASHBOARD_FILES[`/${file}`]).toEqual({ file, type: 'text/javascript; charset=utf-8' });
+  });
 
   it('load nothing from another origin (works offline, no CDN)', () => {
     const html = read('index.html');
     const references = [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((match) => match[1]!);
     expect(references.length).toBeGreaterThanOrEqual(3);
     for (const reference of references) expect(reference).not.toMatch(/^(?:[a-z]+:)?\/\//i);
-    for (const file of ['index.html', 'app.js', 'style.css']) {
+    for (const file of ['index.html', 'style.css', ...modules]) {
       expect(read(file)).not.toMatch(/https?:\/\/|@import|url\(\s*['"]?(?:https?:)?\/\//i);
     }
   });
@@ -144,8 +166,18 @@ describe('the dashboard files', () => {
     for (const path of local) expect(DASHBOARD_FILES[path]).toBeDefined();
   });
 
+  it('import only their own modules and the browser client, each of which the server serves', () => {
+    for (const file of modules) {
+      for (const [, path] of read(file).matchAll(/^import [^;]*? from '\.\/([^']+)';$/gm)) {
+        if (path!.startsWith('lib/')) expect(['lib/browser/index.js', 'lib/rxjs.js']).toContain(path);
+        else expect(DASHBOARD_FILES[`/${path}`]).toBeDefined();
+      }
+      expect(read(file)).not.toMatch(/^import [^;]* from '(?!\.\/)/m);
+    }
+  });
+
   it('never parse daemon text as HTML (no innerHTML and the like, no inline script)', () => {
-    const js = read('app.js');
+    const js = modules.map(read).join('\n');
     expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
     expect(read('index.html')).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(read('index.html')).not.toMatch(/\son[a-z]+="/);

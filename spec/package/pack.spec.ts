@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const entries = ['daemon-event-bridge', 'daemon-event-bridge/http', 'daemon-event-bridge/testing'];
+const entries = [
+  'daemon-event-bridge',
+  'daemon-event-bridge/http',
+  'daemon-event-bridge/testing',
+  'daemon-event-bridge/browser',
+];
 
 /**
  * Packs the library as npm would publish it, unpacks the tarball into a
@@ -85,6 +90,7 @@ describe('the published package', () => {
       'dist/esm/index.d.ts',
       'dist/cjs/http/index.d.ts',
       'dist/esm/testing/index.d.ts',
+      'dist/esm/browser/index.d.ts',
     ]) {
       expect(listing).toContain(file);
     }

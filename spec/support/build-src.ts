@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
+import { transpiledModules } from '../../src/cli/browser-modules';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -18,7 +19,7 @@ const ROOT = join(__dirname, '..', '..');
  * Compiles src/ to CommonJS in a private temp dir, file by file (the project
  * sets isolatedModules, so this is what tsc emits, without the type check the
  * lint step already does), with the dashboard beside cli/ and node_modules
- * linked. Private, so concurrent test files and a concurrent `npm run build`
+ * linked, and the browser client as ES modules in the dashboard's lib/. Private, so concurrent test files and a concurrent `npm run build`
  * never see each other's half-written output. Returns the dir; remove it with
  * {@link removeBuild}.
  */
@@ -43,6 +44,11 @@ export function buildSrc(): string {
     }
   }
   cpSync(join(src, 'cli', 'dashboard'), join(out, 'cli', 'dashboard'), { recursive: true });
+  // The dashboard loads the browser client as ES modules from its lib/ folder, as in the package.
+  for (const [path, text] of transpiledModules(src)) {
+    mkdirSync(dirname(join(out, 'cli', 'dashboard', 'lib', path)), { recursive: true });
+    writeFileSync(join(out, 'cli', 'dashboard', 'lib', path), text);
+  }
   const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<
     string,
     string

@@ -1,16 +1,44 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
+import { browserModules, pointRxjsAt, rxjsModule } from './browser-modules.js';
 
-/** The dashboard's files: URL path → file name and content type. Nothing else is ever served. */
+const JS = 'text/javascript; charset=utf-8';
+
+/** The dashboard's ES modules (`app.js` is the page's entry; it imports the others). */
+const DASHBOARD_MODULES = [
+  'app.js',
+  'alerts.js',
+  'api.js',
+  'badge.js',
+  'daemon-event.js',
+  'dom.js',
+  'event-row.js',
+  'format.js',
+  'health.js',
+  'jobs.js',
+  'panel.js',
+  'sparkline.js',
+  'stream.js',
+  'timeline.js',
+];
+
+/**
+ * The dashboard's files: URL path → file name and content type. Besides
+ * these, only the browser client's modules are served, under `/lib/`
+ * ({@link StaticFiles}). Nothing else is ever served.
+ */
 export const DASHBOARD_FILES: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  ...Object.fromEntries(DASHBOARD_MODULES.map((file) => [`/${file}`, { file, type: JS }])),
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
+
+/** Where the page finds the browser client (`lib/browser/index.js`) and RxJS (`lib/rxjs.js`). */
+const LIB = '/lib/';
 
 /**
  * The headers of every dashboard response: no sniffing, no framing, no
@@ -28,9 +56,12 @@ const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Serves the dashboard's fixed set of files ({@link DASHBOARD_FILES}), read
- * once into memory: a request for any other path is not handled (the
- * caller passes it on), so there is no path to traverse.
+ * Serves the dashboard's fixed set of files ({@link DASHBOARD_FILES}) and,
+ * under `/lib/`, the package's browser client as ES modules (the
+ * `daemon-event-bridge/browser` entry and what it imports, with its `rxjs`
+ * import pointed at `/lib/rxjs.js`, RxJS's own browser bundle as a module),
+ * all read once into memory: a request for any other path is not handled
+ * (the caller passes it on), so there is no path to traverse.
  *
  * @example
  * ```ts
@@ -41,13 +72,28 @@ const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
 export class StaticFiles {
   private readonly files = new Map<string, { body: Buffer; type: string; etag: string }>();
 
-  /** @param dir The folder holding the files of {@link DASHBOARD_FILES}; a missing one throws. */
+  /**
+   * @param dir The folder holding the files of {@link DASHBOARD_FILES} (a
+   * missing one throws) and, in a build, the browser client's modules in `lib/`.
+   */
   constructor(dir: string) {
     for (const [path, { file, type }] of Object.entries(DASHBOARD_FILES)) {
-      const body = readFileSync(join(dir, file));
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-      this.files.set(path, { body, type, etag });
+      this.add(path, readFileSync(join(dir, file)), type);
     }
+    for (const [path, text] of browserModules(dir)) {
+      const rxjs = posix.relative(posix.dirname(path), 'rxjs.js');
+      this.add(
+        LIB + path,
+        Buffer.from(pointRxjsAt(withoutSourceMap(text), rxjs.startsWith('.') ? rxjs : `./${rxjs}`)),
+        JS,
+      );
+    }
+    this.add(`${LIB}rxjs.js`, Buffer.from(rxjsModule()), JS);
+  }
+
+  private add(path: string, body: Buffer, type: string): void {
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    this.files.set(path, { body, type, etag });
   }
 
   /**
@@ -95,4 +141,9 @@ function pathOf(req: IncomingMessage): string {
   if (!url.startsWith('/')) return '';
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
+}
+
+/** The module without its `//# sourceMappingURL` line: the maps are not served. */
+function withoutSourceMap(text: string): string {
+  return text.replace(/^\/\/# sourceMappingURL=.*$/m, '');
 }

@@ -1,0 +1,19 @@
+/**
+ * `daemon-event-bridge/browser`: a gateway stream as an RxJS Observable, for
+ * browsers. Depends only on `rxjs`; no Node module is imported.
+ *
+ * @example
+ * ```ts
+ * import { gatewayEvents } from 'daemon-event-bridge/browser';
+ *
+ * const subscription = gatewayEvents('/api/jobs/nightly/events').subscribe((event) => {
+ *   if (event.type === 'message') console.log(event.event, event.data);
+ * });
+ * subscription.unsubscribe(); // closes the EventSource
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { gatewayEvents, type GatewayEventsOptions } from './gateway-events.js';
+export { CONTROL_EVENTS, type GatewayEvent, type GatewayConnectionState } from './gateway-event.js';
+export { EventSourceUnavailableError } from './errors.js';
