@@ -20,7 +20,7 @@ const PANELS: readonly { metric: Exclude<keyof SoakSample, 't'>; label: string }
 ];
 
 const WIDTH = 720;
-const PANEL = 110;
+const PANEL = 120;
 const LEFT = 60;
 const RIGHT = 20;
 const TOP = 40;
@@ -42,8 +42,8 @@ export function soakChart(
     `<text x="${LEFT}" y="20" font-size="13">soak: ${Math.round(tMax / 60)} min, verdict ${options.verdict.ok ? 'PASS' : 'FAIL'} (shaded: warm-up)</text>`,
   ];
   PANELS.forEach(({ metric, label }, index) => {
-    const top = TOP + index * PANEL;
-    const bottom = top + PANEL - 25;
+    const top = TOP + index * PANEL + 14;
+    const bottom = top + PANEL - 35;
     const yMax = Math.max(1e-9, ...samples.map((s) => s[metric])) * 1.1;
     const y = (value: number) => bottom - (value / yMax) * (bottom - top);
     const growth = options.verdict.growth.find((g) => g.metric === metric);
@@ -54,7 +54,7 @@ export function soakChart(
       `<line x1="${LEFT}" y1="${top}" x2="${LEFT}" y2="${bottom}" stroke="#999"/>`,
       `<text x="${LEFT - 4}" y="${top + 8}" text-anchor="end">${yMax.toFixed(yMax < 10 ? 1 : 0)}</text>`,
       `<text x="${LEFT - 4}" y="${bottom}" text-anchor="end">0</text>`,
-      `<text x="${LEFT + 6}" y="${top + 12}">${escape(label)}${
+      `<text x="${LEFT}" y="${top - 4}">${escape(label)}${
         growth
           ? escape(
               ` — growth after warm-up ${growth.growth.toFixed(1)} (tolerance ${growth.tolerance.toFixed(1)})`,
