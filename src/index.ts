@@ -15,11 +15,14 @@ export {
   DaemonClientClosedError,
   DaemonConnectionError,
   DaemonNotRunningError,
+  DaemonPoolTimeoutError,
   DaemonProtocolError,
   DaemonRpcError,
   DaemonTimeoutError,
+  DaemonUnresponsiveError,
 } from './daemon/errors.js';
 export { JsonRpcErrorCode } from './daemon/json-rpc.js';
+export type { SkippedLineCounts } from './daemon/skip-counters.js';
 export {
   DEFAULT_SOCKET_PATH,
   UnixSocketDaemonClient,

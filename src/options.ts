@@ -1,3 +1,4 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { InvalidOptionsError } from './errors.js';
 
@@ -27,6 +28,27 @@ export function integerOption(min: number, max: number) {
  */
 export function callbackOption<T>() {
   return z.custom<T>((value) => typeof value === 'function', { error: 'expected a function' }).optional();
+}
+
+/**
+ * The zod schema of a `scheduler` option: an RxJS `SchedulerLike`, `asyncScheduler` by default.
+ *
+ * @example
+ * ```ts
+ * z.strictObject({ scheduler: schedulerOption() });
+ * ```
+ */
+export function schedulerOption() {
+  return z
+    .custom<SchedulerLike>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as SchedulerLike).now === 'function' &&
+        typeof (value as SchedulerLike).schedule === 'function',
+      { error: 'expected an RxJS SchedulerLike (with now() and schedule())' },
+    )
+    .default(asyncScheduler);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type JsonRpcConnectionHandler,
   type SkippedLine,
 } from '../../src/daemon/json-rpc-connection';
+import { waitUntil } from '../support/wait-until';
 
 /** Everything a connection reported. */
 interface Log {
@@ -29,14 +30,6 @@ function recorder(): { log: Log; handler: JsonRpcConnectionHandler } {
       close: (error) => log.closed.push(error),
     },
   };
-}
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 describe('JsonRpcConnection', () => {

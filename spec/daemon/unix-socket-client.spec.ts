@@ -8,9 +8,11 @@ import {
   DaemonClientClosedError,
   DaemonConnectionError,
   DaemonNotRunningError,
+  DaemonPoolTimeoutError,
   DaemonProtocolError,
   DaemonRpcError,
   DaemonTimeoutError,
+  DaemonUnresponsiveError,
 } from '../../src/daemon/errors';
 import {
   UnixSocketDaemonClient,
@@ -18,6 +20,8 @@ import {
 } from '../../src/daemon/unix-socket-client';
 import type { JsonObject } from '../../src/json';
 import { startFakeDaemon, type FakeDaemon, type FakeReply } from '../../src/testing/fake-daemon';
+import { ManualScheduler } from '../support/manual-scheduler';
+import { waitUntil } from '../support/wait-until';
 
 const STREAM = 'daemon.monitor.stream';
 const event = (n: number, jobId = 'job-a'): JsonObject => ({
@@ -38,15 +42,6 @@ function record(source: ReturnType<UnixSocketDaemonClient['stream']>) {
     error: (error: unknown) => (seen.error = error),
   });
   return { seen, subscription };
-}
-
-/** Waits for real I/O: polls `condition` until true, or fails naming `what`. */
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 describe('UnixSocketDaemonClient', () => {
@@ -319,6 +314,181 @@ describe('UnixSocketDaemonClient', () => {
     });
   });
 
+  describe('timeouts', () => {
+    // A virtual clock drives the client's timers and the daemon's answers; sockets are real.
+    let clock: ManualScheduler;
+
+    beforeEach(() => {
+      clock = new ManualScheduler();
+    });
+
+    it('counts timeoutMs from the write: 20 calls through 8 connections to a daemon answering in 200 ms all succeed with timeoutMs 500', async () => {
+      makeClient({ poolSize: 8, timeoutMs: 500, scheduler: clock, healthIntervalMs: 0 });
+      const answeredAt: number[] = [];
+      daemon.handle('work', (params, reply) => {
+        clock.schedule(() => {
+          answeredAt.push(clock.now());
+          reply.result((params as JsonObject)['n']);
+        }, 200);
+      });
+      const calls = Array.from({ length: 20 }, (_, n) => client.call('work', { n }));
+      // Each round: the requests the free connections carry arrive, then 200 ms pass.
+      for (const received of [8, 16, 20]) {
+        await daemon.waitFor((counters) => counters.requests === received);
+        clock.advance(200);
+      }
+      await expect(Promise.all(calls)).resolves.toEqual(Array.from({ length: 20 }, (_, n) => n));
+      // The last calls waited 400 ms for a connection: 600 ms in all, more than timeoutMs.
+      expect(Math.max(...answeredAt)).toBe(600);
+    });
+
+    it('fails a call that waits longer than acquireTimeoutMs for a connection with DaemonPoolTimeoutError, unsent', async () => {
+      makeClient({
+        poolSize: 1,
+        timeoutMs: 1_000,
+        acquireTimeoutMs: 100,
+        scheduler: clock,
+        healthIntervalMs: 0,
+      });
+      daemon.handle('hang', () => {});
+      const hanging = client.call('hang').catch((e: unknown) => e);
+      const queued = client.call('daemon.health').catch((e: unknown) => e);
+      await daemon.waitFor((counters) => counters.requests === 1);
+      clock.advance(100);
+      const error = await queued;
+      expect(error).toBeInstanceOf(DaemonPoolTimeoutError);
+      expect(error).toBeInstanceOf(DaemonTimeoutError);
+      expect(error).toMatchObject({
+        name: 'DaemonPoolTimeoutError',
+        code: 'ERR_DAEMON_POOL_TIMEOUT',
+        method: 'daemon.health',
+        timeoutMs: 100,
+      });
+      expect(client.stats().pool).toEqual({ open: 1, idle: 0, waiting: 0 });
+      clock.advance(900);
+      expect(await hanging).toMatchObject({ name: 'DaemonTimeoutError', timeoutMs: 1_000 });
+      expect(daemon.counters.requests).toBe(1);
+    });
+  });
+
+  describe('health probes', () => {
+    let clock: ManualScheduler;
+    const probing = { healthIntervalMs: 1_000, healthTimeoutMs: 500, healthMaxMisses: 3 };
+
+    beforeEach(() => {
+      clock = new ManualScheduler();
+    });
+
+    /** Moves the clock to the next probe, and waits for its answer when the daemon answers. */
+    const probeOnce = async (answered: boolean) => {
+      const before = daemon.counters.requests;
+      clock.advance(1_000);
+      if (!answered) return;
+      await daemon.waitFor((counters) => counters.requests === before + 1);
+      await waitUntil(() => client.stats().pool.idle === 1, 'the probe answer');
+    };
+
+    it('keeps a stream open while the daemon answers daemon.health on the pool', async () => {
+      makeClient({ ...probing, scheduler: clock });
+      const { seen, subscription } = record(client.stream(STREAM));
+      subscriptions.push(subscription);
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      for (let n = 0; n < 5; n++) await probeOnce(true);
+      expect(seen.error).toBeUndefined();
+      expect(daemon.counters).toMatchObject({ requests: 6, connections: 2 });
+      expect(client.stats().counters).toMatchObject({ healthMisses: 0, unresponsive: 0 });
+    });
+
+    it('errors the stream with DaemonUnresponsiveError after healthMaxMisses unanswered probes, closing its connection', async () => {
+      makeClient({ ...probing, scheduler: clock });
+      const { seen } = record(client.stream(STREAM));
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      await probeOnce(true);
+      daemon.freeze();
+      // Probes at 2, 3 and 4 s; each misses 500 ms later.
+      await probeOnce(false);
+      await probeOnce(false);
+      await probeOnce(false);
+      expect(seen.error).toBeUndefined();
+      expect(client.stats().counters.healthMisses).toBe(2);
+      clock.advance(500);
+      expect(seen.error).toBeInstanceOf(DaemonUnresponsiveError);
+      expect(seen.error).toBeInstanceOf(DaemonConnectionError);
+      expect(seen.error).toMatchObject({
+        name: 'DaemonUnresponsiveError',
+        code: 'ERR_DAEMON_UNRESPONSIVE',
+        socketPath: daemon.socketPath,
+        misses: 3,
+      });
+      expect(client.stats()).toMatchObject({
+        streams: 0,
+        pool: { open: 0, waiting: 0 },
+        counters: { healthMisses: 3, unresponsive: 1 },
+      });
+      daemon.thaw();
+      await daemon.waitFor((counters) => counters.openConnections === 0);
+      // The daemon is back: a new stream gets events.
+      const events = firstValueFrom(client.stream(STREAM));
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      daemon.publish(event(1));
+      await expect(events).resolves.toEqual(event(1));
+    });
+
+    it('takes an error response to the probe as a sign of life', async () => {
+      makeClient({ ...probing, scheduler: clock });
+      daemon.handle('daemon.health', (_params, reply) => reply.error(-32601, 'Method not found'));
+      const { seen, subscription } = record(client.stream(STREAM));
+      subscriptions.push(subscription);
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      for (let n = 0; n < 4; n++) await probeOnce(true);
+      expect(seen.error).toBeUndefined();
+      expect(client.stats().counters.healthMisses).toBe(0);
+    });
+
+    it('does not probe with healthIntervalMs 0', async () => {
+      makeClient({ ...probing, healthIntervalMs: 0, scheduler: clock });
+      const { subscription } = record(client.stream(STREAM));
+      subscriptions.push(subscription);
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      clock.advance(60_000);
+      await client.call('daemon.health');
+      expect(daemon.counters.requests).toBe(2);
+    });
+  });
+
+  describe('stats().skipped', () => {
+    it('counts each skipped line under its cause', async () => {
+      makeClient({ maxMessageBytes: 256 });
+      const events = lastValueFrom(client.stream(STREAM).pipe(take(2), toArray()));
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      // JSON but for one byte that is not UTF-8 (it would decode to U+FFFD).
+      daemon.publishRaw(
+        Buffer.from(notification({ job_id: 'a', text: '\uFFFF' }).replace('\uFFFF', '\u0001')).map((byte) =>
+          byte === 1 ? 0xff : byte,
+        ),
+      );
+      daemon.publishRaw('not json');
+      daemon.publishRaw('');
+      daemon.publishRaw('\u0000\u0000');
+      daemon.publishRaw('{"jsonrpc":"2.0"}');
+      daemon.publishRaw(notification('not an object'));
+      daemon.publishRaw(`{"jsonrpc":"2.0","result":1,"id":99}`);
+      daemon.publishRaw(`"${'x'.repeat(300)}"`);
+      const replacementCharacter = { ...event(2), data: { text: '\uFFFD' } };
+      daemon.publish(event(1));
+      daemon.publish(replacementCharacter);
+      await expect(events).resolves.toEqual([event(1), replacementCharacter]);
+      expect(client.stats().skipped).toEqual({
+        invalidUtf8: 1,
+        nul: 1,
+        notJson: 2,
+        notJsonRpc: 2,
+        oversize: 1,
+        unknownId: 1,
+      });
+    });
+  });
+
   describe('stream()', () => {
     it('emits the params of each notification, after onOpen', async () => {
       const order: string[] = [];
@@ -355,12 +525,12 @@ describe('UnixSocketDaemonClient', () => {
       await daemon.waitFor((counters) => counters.openStreams === 2);
       expect(client.stats().streams).toBe(2);
       daemon.publish(event(1));
-      await until(() => a.seen.events.length === 1 && b.seen.events.length === 1, 'both streams');
+      await waitUntil(() => a.seen.events.length === 1 && b.seen.events.length === 1, 'both streams');
       a.subscription.unsubscribe();
       expect(client.stats().streams).toBe(1);
       await daemon.waitFor((counters) => counters.openStreams === 1);
       daemon.publish(event(2));
-      await until(() => b.seen.events.length === 2, 'the second event');
+      await waitUntil(() => b.seen.events.length === 2, 'the second event');
       expect(a.seen.events).toEqual([event(1)]);
       expect(daemon.counters.connections).toBe(2);
     });
@@ -369,9 +539,9 @@ describe('UnixSocketDaemonClient', () => {
       const { seen } = record(client.stream(STREAM));
       await daemon.waitFor((counters) => counters.openStreams === 1);
       daemon.publish(event(1));
-      await until(() => seen.events.length === 1, 'the event');
+      await waitUntil(() => seen.events.length === 1, 'the event');
       daemon.dropConnections();
-      await until(() => seen.completed, 'completion');
+      await waitUntil(() => seen.completed, 'completion');
       expect(seen.error).toBeUndefined();
       expect(client.stats().streams).toBe(0);
     });
@@ -449,9 +619,9 @@ describe('UnixSocketDaemonClient', () => {
       await new Promise<void>((resolve) => server.listen(path, resolve));
       let opened = false;
       const { seen } = record(makeClient({}, path).stream(STREAM, {}, { onOpen: () => (opened = true) }));
-      await until(() => opened && accepted !== undefined, 'the connection');
+      await waitUntil(() => opened && accepted !== undefined, 'the connection');
       accepted!.destroy();
-      await until(() => seen.error !== undefined || seen.completed, 'the end of the stream');
+      await waitUntil(() => seen.error !== undefined || seen.completed, 'the end of the stream');
       expect(seen.error).toBeInstanceOf(DaemonConnectionError);
       expect(seen.error).toMatchObject({ code: 'ERR_DAEMON_CONNECTION', socketPath: path });
     });

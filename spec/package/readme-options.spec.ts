@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asyncScheduler } from 'rxjs';
 import { resolveBridgeOptions } from '../../src/bridge/bridge-options';
+import { unixSocketDaemonClientOptionsSchema } from '../../src/daemon/unix-socket-client';
 import { gatewayOptionsSchema } from '../../src/http/gateway-options';
 
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
@@ -44,6 +45,17 @@ describe('README option tables match the option schemas (each default stated onc
           `\`{ initialDelayMs: ${written(initialDelayMs)!.slice(1, -1)}, maxDelayMs: ${written(maxDelayMs)!.slice(1, -1)} }\``,
         );
       } else expect([name, table.get(name)]).toEqual([name, written(value)]);
+    }
+  });
+
+  it('UnixSocketDaemonClientOptions', () => {
+    const table = optionTable('`UnixSocketDaemonClientOptions`');
+    const defaults = unixSocketDaemonClientOptionsSchema.parse({}) as Record<string, unknown>;
+    expect([...table.keys()].sort()).toEqual(Object.keys(unixSocketDaemonClientOptionsSchema.shape).sort());
+    for (const [name, value] of Object.entries(defaults)) {
+      if (name === 'scheduler')
+        expect([value, table.get(name)]).toEqual([asyncScheduler, '`asyncScheduler`']);
+      else expect([name, table.get(name)]).toEqual([name, written(value)]);
     }
   });
 

@@ -5,23 +5,7 @@ import { dirname, join } from 'node:path';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { UnixSocketDaemonClient } from '../../src/daemon/unix-socket-client';
 import { buildSrc, removeBuild } from '../support/build-src';
-
-/** Resolves with the first line `child` prints. */
-function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
-  return new Promise((resolveLine, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      if (text.includes('\n')) resolveLine(text.slice(0, text.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${String(code)} before printing a line`)));
-  });
-}
-
-function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-}
+import { exited, firstLine, killChild } from '../support/child-process';
 
 describe('fake-daemon-cli', () => {
   let build: string;
@@ -47,10 +31,7 @@ describe('fake-daemon-cli', () => {
   afterEach(async () => {
     await client?.close();
     client = undefined;
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited(child);
-    }
+    await killChild(child);
     child = undefined;
     rmSync(dir, { recursive: true, force: true });
   });

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { NdjsonSplitter } from '../../src/daemon/ndjson';
 import type { JsonObject } from '../../src/json';
 import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
+import { waitUntil } from '../support/wait-until';
 
 /** A bare NDJSON connection to the daemon, to see exactly what it sends. */
 interface RawSession {
@@ -22,14 +23,6 @@ function parse(line: string): JsonObject {
     return JSON.parse(line) as JsonObject;
   } catch {
     return { notJson: line };
-  }
-}
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 
@@ -306,6 +299,44 @@ describe('startFakeDaemon', () => {
       again.send(request('daemon.health', {}, 1));
       await again.next(1);
       expect(daemon.counters).toMatchObject({ connections: 2, openStreams: 0 });
+    });
+
+    it('freeze() stops reading, answering and streaming, like a stopped process; thaw() catches up', async () => {
+      const daemon = await start();
+      const stream = await open(daemon.socketPath);
+      stream.send(request('daemon.monitor.stream', {}, 1));
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      daemon.freeze();
+      expect(daemon.frozen).toBe(true);
+      const session = await open(daemon.socketPath);
+      session.send(request('daemon.health', {}, 7));
+      daemon.publish({ job_id: 'a', event: 'held' });
+      // Nothing is read or written while frozen (the connection itself is accepted).
+      await daemon.waitFor((counters) => counters.openConnections === 2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(daemon.counters.requests).toBe(1);
+      expect(session.received).toEqual([]);
+      expect(stream.received).toEqual([]);
+      daemon.thaw();
+      const [answer] = await session.next(1);
+      expect(answer).toMatchObject({ id: 7, result: { status: 'ok' } });
+      const [event] = await stream.next(1);
+      expect(event).toMatchObject({ method: 'monitor.event', params: { event: 'held' } });
+      expect(daemon.frozen).toBe(false);
+    });
+
+    it('publishRaw() writes bytes as they are, for lines that are not UTF-8', async () => {
+      const daemon = await start();
+      const socket = createConnection({ path: daemon.socketPath });
+      sockets.push(socket);
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.write(request('daemon.monitor.stream', {}, 1));
+      await daemon.waitFor((counters) => counters.openStreams === 1);
+      daemon.publishRaw(Buffer.from([0x7b, 0xff, 0x7d]));
+      daemon.publishRaw(Buffer.from([0xc3]), { newline: false });
+      await waitUntil(() => Buffer.concat(chunks).length === 5, 'five bytes');
+      expect([...Buffer.concat(chunks)]).toEqual([0x7b, 0xff, 0x7d, 0x0a, 0xc3]);
     });
 
     it('waitFor() rejects when the condition is not met in time', async () => {

@@ -1,18 +1,9 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
-import { integerOption as integer, MAX_TIMER_MS, parseOptions } from '../options.js';
+import { integerOption as integer, MAX_TIMER_MS, parseOptions, schedulerOption } from '../options.js';
 
 export type { BridgeLogger } from '../logger.js';
-
-const schedulerSchema = z.custom<SchedulerLike>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as SchedulerLike).now === 'function' &&
-    typeof (value as SchedulerLike).schedule === 'function',
-  { error: 'expected an RxJS SchedulerLike (with now() and schedule())' },
-);
 
 const methodName = z
   .string({ error: 'expected a non-empty string' })
@@ -33,7 +24,7 @@ const bridgeOptionsSchema = z
         path: ['maxDelayMs'],
       }),
     replaySize: integer(0, 1_000_000).default(1_000),
-    scheduler: schedulerSchema.default(asyncScheduler),
+    scheduler: schedulerOption(),
     streamMethod: methodName.default('daemon.monitor.stream'),
     observerMethod: methodName.default('daemon.observer_events'),
     logger: loggerSchema.optional(),

@@ -18,6 +18,7 @@ import {
 } from 'rxjs';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { daemonEventSchema } from '../daemon/daemon-event.js';
+import type { SkippedLineCounts } from '../daemon/skip-counters.js';
 import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
@@ -70,6 +71,8 @@ export interface BridgeStats {
   readonly replay: { readonly size: number; readonly capacity: number };
   /** The id of the newest event, if any. */
   readonly lastEventId: string | undefined;
+  /** What the daemon client skipped, per cause; present when the client offers `stats()`. */
+  readonly daemon?: { readonly skipped: SkippedLineCounts };
 }
 
 /**
@@ -260,6 +263,7 @@ export class DaemonEventBridge {
       counters: { ...this.counters },
       replay: { size: this.ring.size, capacity: this.ring.capacity },
       lastEventId: this.seq === 0 ? undefined : this.eventId(this.seq),
+      ...(this.client.stats === undefined ? {} : { daemon: { skipped: this.client.stats().skipped } }),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Observable, ObservableInput } from 'rxjs';
 import type { JsonObject } from '../json.js';
+import type { SkippedLineCounts } from './skip-counters.js';
 
 /**
  * Optional callbacks a {@link DaemonClient} may honour for one streaming call.
@@ -41,4 +42,9 @@ export interface DaemonClient {
   stream(method: string, params?: JsonObject, hooks?: StreamHooks): Observable<JsonObject>;
   /** One request, one response (a Promise or an Observable). */
   call(method: string, params?: JsonObject): ObservableInput<unknown>;
+  /**
+   * Optional: what the client skipped of the daemon's input, per cause. The
+   * bridge's `stats()` (and so the gateway's `/healthz`) includes it as `daemon`.
+   */
+  stats?(): { readonly skipped: SkippedLineCounts };
 }

@@ -73,26 +73,54 @@ export class DaemonProtocolError extends DaemonEventBridgeError {
 }
 
 /**
- * A call got no response within `timeoutMs` (default 30 s).
+ * A call got no response within `timeoutMs` (default 30 s) of its request
+ * being written. {@link DaemonPoolTimeoutError}, its subclass, is a call that
+ * never got a connection to write it on.
  *
  * @example
  * ```ts
+ * import { DaemonTimeoutError } from 'daemon-event-bridge';
+ *
  * client.call('daemon.health').catch((error) => {
  *   if (error instanceof DaemonTimeoutError) console.error(`${error.method} timed out after ${error.timeoutMs} ms`);
  * });
  * ```
  */
 export class DaemonTimeoutError extends DaemonEventBridgeError {
-  override readonly name = 'DaemonTimeoutError';
-  readonly code = 'ERR_DAEMON_TIMEOUT';
+  override readonly name: string = 'DaemonTimeoutError';
+  readonly code: string = 'ERR_DAEMON_TIMEOUT';
 
   constructor(
     /** The method of the request that timed out. */
     readonly method: string,
     /** The timeout that elapsed. */
     readonly timeoutMs: number,
+    message = `daemon call ${method} timed out after ${timeoutMs} ms`,
   ) {
-    super(`daemon call ${method} timed out after ${timeoutMs} ms`);
+    super(message);
+  }
+}
+
+/**
+ * A call waited `acquireTimeoutMs` (default 30 s) for one of the `poolSize`
+ * pooled connections and was never sent: every connection was busy with
+ * other calls. The daemon never saw the request.
+ *
+ * @example
+ * ```ts
+ * import { DaemonPoolTimeoutError } from 'daemon-event-bridge';
+ *
+ * client.call('daemon.health').catch((error) => {
+ *   if (error instanceof DaemonPoolTimeoutError) console.warn('too many calls at once; raise poolSize?');
+ * });
+ * ```
+ */
+export class DaemonPoolTimeoutError extends DaemonTimeoutError {
+  override readonly name = 'DaemonPoolTimeoutError';
+  override readonly code = 'ERR_DAEMON_POOL_TIMEOUT';
+
+  constructor(method: string, timeoutMs: number) {
+    super(method, timeoutMs, `daemon call ${method} waited ${timeoutMs} ms for a pooled connection`);
   }
 }
 
@@ -129,8 +157,8 @@ export class DaemonClientClosedError extends DaemonEventBridgeError {
  * ```
  */
 export class DaemonConnectionError extends DaemonEventBridgeError {
-  override readonly name = 'DaemonConnectionError';
-  readonly code = 'ERR_DAEMON_CONNECTION';
+  override readonly name: string = 'DaemonConnectionError';
+  readonly code: string = 'ERR_DAEMON_CONNECTION';
 
   constructor(
     /** The Unix socket path of the broken connection. */
@@ -139,5 +167,42 @@ export class DaemonConnectionError extends DaemonEventBridgeError {
     options?: { cause?: unknown },
   ) {
     super(`connection to daemon at ${socketPath} broke: ${reason}`, options);
+  }
+}
+
+/**
+ * A stream's connection is open but the daemon stopped answering: that many
+ * `daemon.health` probes in a row got no answer in time (a stopped or
+ * deadlocked daemon). The stream errors with it, so a reconnecting consumer
+ * such as the bridge drops the connection and reconnects with its backoff.
+ *
+ * @example
+ * ```ts
+ * import { DaemonUnresponsiveError } from 'daemon-event-bridge';
+ *
+ * client.stream('daemon.monitor.stream').subscribe({
+ *   error: (error) => {
+ *     if (error instanceof DaemonUnresponsiveError) console.warn(`daemon hung (${error.misses} probes unanswered)`);
+ *   },
+ * });
+ * ```
+ */
+export class DaemonUnresponsiveError extends DaemonConnectionError {
+  override readonly name = 'DaemonUnresponsiveError';
+  override readonly code = 'ERR_DAEMON_UNRESPONSIVE';
+
+  constructor(
+    socketPath: string,
+    /** How many probes in a row went unanswered. */
+    readonly misses: number,
+    /** How long each probe waited for its answer. */
+    readonly probeTimeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      socketPath,
+      `unresponsive: ${misses} health probes in a row got no answer within ${probeTimeoutMs} ms`,
+      options,
+    );
   }
 }

@@ -4,14 +4,17 @@ import { parseIncoming, type JsonRpcIncoming } from './json-rpc.js';
 import { NdjsonSplitter } from './ndjson.js';
 
 /**
- * Why a line from the daemon was skipped.
+ * Why a line from the daemon was skipped: not UTF-8 (`invalid_utf8`), holding
+ * a NUL character (`nul`, binary garbage: JSON text never does), otherwise not
+ * JSON (`not_json`, an empty line included), JSON but not a JSON-RPC message
+ * (`not_json_rpc`), or longer than `maxMessageBytes` (`oversize`).
  *
  * @example
  * ```ts
  * const reason: SkipReason = 'oversize';
  * ```
  */
-type SkipReason = 'not_json' | 'not_json_rpc' | 'oversize';
+export type SkipReason = 'invalid_utf8' | 'nul' | 'not_json' | 'not_json_rpc' | 'oversize';
 
 /**
  * A skipped line: why, a short sample of it, and its parsed JSON when it was JSON.
@@ -40,7 +43,7 @@ export interface JsonRpcConnectionHandler {
   connect(): void;
   /** One valid JSON-RPC response or notification. */
   message(message: JsonRpcIncoming): void;
-  /** A line that was skipped: not JSON, not JSON-RPC, or longer than `maxMessageBytes`. */
+  /** A line that was skipped, and why. */
   skip(line: SkippedLine): void;
   /**
    * The connection is gone, by the daemon's doing: `undefined` when it closed
@@ -103,13 +106,12 @@ export class JsonRpcConnection {
   readonly closed: Promise<void>;
 
   constructor(
-    /** The daemon's socket path. */
     readonly socketPath: string,
     options: JsonRpcConnectionOptions,
     /** Receives this connection's events; may be replaced at any time. */
     public handler: JsonRpcConnectionHandler,
   ) {
-    this.splitter = new NdjsonSplitter(options.maxMessageBytes);
+    this.splitter = new NdjsonSplitter(options.maxMessageBytes, { rejectInvalidUtf8: true });
     this.socket = createConnection({ path: socketPath });
     this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
     this.connectTimer = setTimeout(() => {
@@ -184,16 +186,19 @@ export class JsonRpcConnection {
     this.received += bytes;
     for (const item of items) {
       if (this.state === 'closed') return;
-      if (item.type === 'oversize') {
-        this.handler.skip({ reason: 'oversize', sample: `${item.bytes}+ bytes` });
-        continue;
-      }
-      const parsed = parseIncoming(item.line);
-      if (parsed.ok) this.handler.message(parsed.message);
-      else if (parsed.reason === 'not_json')
-        this.handler.skip({ reason: 'not_json', sample: sample(item.line) });
-      else this.handler.skip({ reason: 'not_json_rpc', sample: sample(item.line), value: parsed.value });
+      if (item.type === 'oversize') this.handler.skip({ reason: 'oversize', sample: `${item.bytes}+ bytes` });
+      else if (item.type === 'invalid_utf8')
+        this.handler.skip({ reason: 'invalid_utf8', sample: `${item.bytes} bytes` });
+      else this.readLine(item.line);
     }
+  }
+
+  private readLine(line: string): void {
+    const parsed = parseIncoming(line);
+    if (parsed.ok) this.handler.message(parsed.message);
+    else if (parsed.reason === 'not_json_rpc')
+      this.handler.skip({ reason: 'not_json_rpc', sample: sample(line), value: parsed.value });
+    else this.handler.skip({ reason: line.includes('\u0000') ? 'nul' : 'not_json', sample: sample(line) });
   }
 
   private closeError(): DaemonNotRunningError | DaemonConnectionError | undefined {

@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { InvalidArgumentError } from '../errors.js';
+import { isJsonObject, type JsonObject } from '../json.js';
+import { DaemonRpcError } from './errors.js';
 
 /**
- * The JSON-RPC 2.0 error codes the conductor uses.
+ * The JSON-RPC 2.0 error codes the conductor uses: the standard ones, and
+ * -32000 to -32005 of its own.
  *
  * @example
  * ```ts
@@ -195,4 +199,54 @@ export function parseIncoming(line: string): ParsedIncoming {
  */
 export function isNotification(message: JsonRpcIncoming): message is JsonRpcNotification {
   return message.id === undefined;
+}
+
+/**
+ * The line (without its newline) of a request with an id. Throws
+ * {@link InvalidArgumentError} for an empty method, params that are not a
+ * JSON object, or params JSON cannot encode.
+ *
+ * @example
+ * ```ts
+ * connection.send(encodeRequest('daemon.observer_events', { job_id: 'nightly', limit: 20 }, 7));
+ * ```
+ */
+export function encodeRequest(method: string, params: JsonObject, id: number): string {
+  if (typeof method !== 'string' || method === '') {
+    throw new InvalidArgumentError('daemon method must be a non-empty string');
+  }
+  if (!isJsonObject(params)) throw new InvalidArgumentError(`params of ${method} must be a JSON object`);
+  try {
+    return JSON.stringify({ jsonrpc: '2.0', method, params, id });
+  } catch (error) {
+    throw new InvalidArgumentError(`params of ${method} cannot be serialised as JSON`, { cause: error });
+  }
+}
+
+/**
+ * True when `response` answers request `id`. An error response with a null id
+ * counts too: on a connection with one request in flight it can only be about that one.
+ *
+ * @example
+ * ```ts
+ * if (!isNotification(message) && answers(message, 7)) settle(message);
+ * ```
+ */
+export function answers(response: JsonRpcResponse, id: number): boolean {
+  return response.id === id || (response.id === null && 'error' in response);
+}
+
+/**
+ * The {@link DaemonRpcError} of an error response, or `undefined` for a success.
+ *
+ * @example
+ * ```ts
+ * const error = rpcError(response, 'job.status');
+ * if (error !== undefined) throw error;
+ * ```
+ */
+export function rpcError(response: JsonRpcResponse, method: string): DaemonRpcError | undefined {
+  if (!('error' in response) || response.error === undefined) return undefined;
+  const { code, message, data } = response.error;
+  return new DaemonRpcError(code, message, data, method);
 }

@@ -1,7 +1,11 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
- * What {@link NdjsonSplitter} yields: a complete line (terminator removed), or
+ * What {@link NdjsonSplitter} yields: a complete line (terminator removed);
  * the report of a line that grew past the limit and is discarded (`bytes`: its
- * length when it was found too long, a lower bound of its full length).
+ * length when it was found too long, a lower bound of its full length); or,
+ * when the splitter rejects invalid UTF-8, the report of a line that is not
+ * UTF-8 (`bytes`: its length).
  *
  * @example
  * ```ts
@@ -9,7 +13,9 @@
  * ```
  */
 export type NdjsonItem =
-  { readonly type: 'line'; readonly line: string } | { readonly type: 'oversize'; readonly bytes: number };
+  | { readonly type: 'line'; readonly line: string }
+  | { readonly type: 'oversize'; readonly bytes: number }
+  | { readonly type: 'invalid_utf8'; readonly bytes: number };
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -19,8 +25,10 @@ const CR = 0x0d;
  *
  * Splitting is done on bytes: a `\n` byte never occurs inside a multi-byte
  * UTF-8 sequence, so a character split across chunks is kept whole in the
- * pending bytes and decoded once its line is complete (invalid UTF-8 decodes
- * to U+FFFD, as a `StringDecoder` would). A `\r` before the `\n` is dropped.
+ * pending bytes and decoded once its line is complete. Invalid UTF-8 decodes
+ * to U+FFFD, as a `StringDecoder` would, unless `rejectInvalidUtf8` is set:
+ * then such a line is reported as `invalid_utf8` instead. A `\r` before the
+ * `\n` is dropped.
  *
  * A line longer than `maxLineBytes` (its `\r`, if any, counts; the `\n` does
  * not) is never buffered whole: as soon as it passes the limit its bytes are
@@ -45,6 +53,7 @@ export class NdjsonSplitter {
   constructor(
     /** The longest line accepted, in bytes. */
     readonly maxLineBytes: number,
+    private readonly options: { readonly rejectInvalidUtf8?: boolean } = {},
   ) {
     if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) {
       throw new RangeError(`maxLineBytes must be a positive integer, got ${String(maxLineBytes)}`);
@@ -69,7 +78,7 @@ export class NdjsonSplitter {
         this.reset();
       } else {
         this.pending.push(bytes.subarray(start, newline));
-        items.push({ type: 'line', line: this.takeLine() });
+        items.push(this.takeLine());
       }
       start = newline + 1;
     }
@@ -88,7 +97,7 @@ export class NdjsonSplitter {
       this.reset();
       return [];
     }
-    return [{ type: 'line', line: this.takeLine() }];
+    return [this.takeLine()];
   }
 
   /** Holds the bytes after the last `\n` of a chunk, or starts/continues skipping them. */
@@ -106,11 +115,16 @@ export class NdjsonSplitter {
     }
   }
 
-  private takeLine(): string {
-    let line = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+  private takeLine(): NdjsonItem {
+    let bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     this.reset();
-    if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
-    return line.toString('utf8');
+    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
+    const line = bytes.toString('utf8');
+    // U+FFFD is either in the text or stands for bytes that are not UTF-8: only then look closer.
+    if (this.options.rejectInvalidUtf8 === true && line.includes('\uFFFD') && !isUtf8(bytes)) {
+      return { type: 'invalid_utf8', bytes: bytes.length };
+    }
+    return { type: 'line', line };
   }
 
   private reset(): void {

@@ -86,7 +86,7 @@ function openStream(
 
 /** The `/healthz` body: the bridge's stats with the gateway's counters folded in. */
 function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
-  const { state, running, consumers, counters, replay, lastEventId } = bridge.stats();
+  const { state, running, consumers, counters, replay, lastEventId, daemon } = bridge.stats();
   return {
     state,
     running,
@@ -99,5 +99,6 @@ function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
     clients: { open: gateway.clients, max: gateway.maxClients },
     replay,
     lastEventId: lastEventId ?? null,
+    ...(daemon === undefined ? {} : { daemon }),
   };
 }

@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../daemon/unix-socket-client.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../daemon/protocol.js';
 import { errorMessage } from '../errors.js';
 import { isJsonObject } from '../json.js';
 import { startFakeDaemon, type FakeDaemon } from './fake-daemon.js';

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { describeError } from '../errors.js';
 import { integerOption, parseOptions } from '../options.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../daemon/unix-socket-client.js';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  EVENT_NOTIFICATION_METHOD,
+  HEALTH_METHOD,
+  MONITOR_STREAM_METHOD,
+  OBSERVER_EVENTS_METHOD,
+} from '../daemon/protocol.js';
 import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
 import { isJsonObject, type JsonObject } from '../json.js';
@@ -110,7 +116,6 @@ interface Waiter {
   readonly timer: NodeJS.Timeout;
 }
 
-const STREAM_METHOD = 'daemon.monitor.stream';
 const fakeDaemonOptionsSchema = z.strictObject({
   socketPath: z.string().min(1).optional(),
   historyLimit: integerOption(1, 10_000_000).default(1_000),
@@ -147,7 +152,7 @@ export class FakeDaemon {
   private readonly handlers = new Map<string, FakeMethodHandler>();
   private readonly waiters = new Set<Waiter>();
   private readonly started = Date.now();
-  private readonly stats: Counters = {
+  private readonly counts: Counters = {
     connections: 0,
     openConnections: 0,
     peakConnections: 0,
@@ -158,6 +163,9 @@ export class FakeDaemon {
     droppedEvents: 0,
   };
   private state: 'up' | 'restarting' | 'stopped' = 'up';
+  private isFrozen = false;
+  /** Stream writes held while frozen, sent by `thaw()`. */
+  private readonly held: Array<string | Buffer> = [];
 
   private constructor(
     /** The socket path clients connect to (the same across restarts). */
@@ -190,7 +198,7 @@ export class FakeDaemon {
 
   /** A snapshot of the counters. */
   get counters(): FakeDaemonCounters {
-    return { ...this.stats };
+    return { ...this.counts };
   }
 
   /**
@@ -198,7 +206,7 @@ export class FakeDaemon {
    * and records it in its job's history for `daemon.observer_events`.
    */
   publish(event: JsonObject): void {
-    this.stats.published++;
+    this.counts.published++;
     const jobId = event['job_id'];
     if (typeof jobId === 'string') {
       const events = this.history.get(jobId) ?? [];
@@ -207,16 +215,19 @@ export class FakeDaemon {
         events.splice(0, events.length - this.options.historyLimit);
       this.history.set(jobId, events);
     }
-    this.broadcast(JSON.stringify({ jsonrpc: '2.0', method: 'monitor.event', params: event }) + '\n');
+    this.broadcast(
+      JSON.stringify({ jsonrpc: '2.0', method: EVENT_NOTIFICATION_METHOD, params: event }) + '\n',
+    );
   }
 
   /**
    * Writes one line verbatim to every open stream (a `\n` is added unless
    * `newline: false`): malformed JSON, invalid JSON-RPC, oversize lines,
-   * half a line before `dropConnections()`...
+   * half a line before `dropConnections()`, bytes that are not UTF-8...
    */
-  publishRaw(line: string, options: { newline?: boolean } = {}): void {
-    this.broadcast(options.newline === false ? line : `${line}\n`);
+  publishRaw(line: string | Uint8Array, options: { newline?: boolean } = {}): void {
+    const newline = options.newline === false ? '' : '\n';
+    this.broadcast(typeof line === 'string' ? line + newline : Buffer.concat([line, Buffer.from(newline)]));
   }
 
   /** Replaces the history `daemon.observer_events` answers for one job (newest last). */
@@ -231,6 +242,31 @@ export class FakeDaemon {
   handle(method: string, handler: FakeMethodHandler | undefined): void {
     if (handler === undefined) this.handlers.delete(method);
     else this.handlers.set(method, handler);
+  }
+
+  /**
+   * Stops reading and answering, like a daemon stopped with SIGSTOP or
+   * deadlocked: its sockets stay open, connections are still accepted (as
+   * the kernel would) but nothing sent to it is read, and events published
+   * meanwhile are held. Answers a custom handler has already scheduled still
+   * go out. {@link thaw} resumes.
+   */
+  freeze(): void {
+    this.isFrozen = true;
+    for (const { socket } of this.connections) socket.pause();
+  }
+
+  /** Resumes after {@link freeze}: reads what waited, answers it, and sends the held events. */
+  thaw(): void {
+    if (!this.isFrozen) return;
+    this.isFrozen = false;
+    for (const { socket } of this.connections) socket.resume();
+    for (const text of this.held.splice(0)) this.broadcast(text);
+  }
+
+  /** True between {@link freeze} and {@link thaw}. */
+  get frozen(): boolean {
+    return this.isFrozen;
   }
 
   /** Closes every client connection at once; the daemon keeps listening. */
@@ -324,28 +360,29 @@ export class FakeDaemon {
   }
 
   private accept(socket: Socket): void {
-    this.stats.connections++;
-    const connection: Connection = { id: this.stats.connections, socket, backlog: 0 };
+    this.counts.connections++;
+    const connection: Connection = { id: this.counts.connections, socket, backlog: 0 };
     this.connections.add(connection);
-    this.stats.openConnections++;
-    this.stats.peakConnections = Math.max(this.stats.peakConnections, this.stats.openConnections);
+    this.counts.openConnections++;
+    this.counts.peakConnections = Math.max(this.counts.peakConnections, this.counts.openConnections);
     const splitter = new NdjsonSplitter(this.options.maxMessageBytes);
     socket.on('data', (chunk: Buffer) => {
       for (const item of splitter.push(chunk)) {
         if (socket.destroyed) return;
         if (item.type === 'line') this.receive(connection, item.line);
         else
-          this.answer(connection, null, {
+          this.answerError(connection, null, {
             code: JsonRpcErrorCode.InvalidRequest,
             message: 'Message too large',
           });
       }
     });
+    if (this.isFrozen) socket.pause();
     socket.on('error', () => {});
     socket.on('close', () => {
       this.connections.delete(connection);
-      this.stats.openConnections--;
-      if (this.streams.delete(connection)) this.stats.openStreams--;
+      this.counts.openConnections--;
+      if (this.streams.delete(connection)) this.counts.openStreams--;
       this.changed();
     });
     this.changed();
@@ -357,8 +394,8 @@ export class FakeDaemon {
     try {
       value = JSON.parse(line);
     } catch {
-      this.stats.parseErrors++;
-      this.answer(connection, null, { code: JsonRpcErrorCode.ParseError, message: 'Parse error' });
+      this.counts.parseErrors++;
+      this.answerError(connection, null, { code: JsonRpcErrorCode.ParseError, message: 'Parse error' });
       this.changed();
       return;
     }
@@ -366,11 +403,11 @@ export class FakeDaemon {
     if (!parsed.success) {
       const id =
         isJsonObject(value) && ['number', 'string'].includes(typeof value['id']) ? value['id'] : null;
-      this.answer(connection, id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Invalid Request' });
+      this.answerError(connection, id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Invalid Request' });
       return;
     }
     const { method, params, id } = parsed.data;
-    this.stats.requests++;
+    this.counts.requests++;
     const reply = this.reply(connection, id);
     const custom = this.handlers.get(method);
     if (custom !== undefined) {
@@ -379,9 +416,9 @@ export class FakeDaemon {
       } catch (error) {
         reply.error(JsonRpcErrorCode.InternalError, `handler of ${method} threw: ${describeError(error)}`);
       }
-    } else if (method === STREAM_METHOD) this.openStream(connection);
-    else if (method === 'daemon.observer_events') this.observerEvents(params, reply);
-    else if (method === 'daemon.health') reply.result(this.health());
+    } else if (method === MONITOR_STREAM_METHOD) this.openStream(connection);
+    else if (method === OBSERVER_EVENTS_METHOD) this.observerEvents(params, reply);
+    else if (method === HEALTH_METHOD) reply.result(this.health());
     else reply.error(JsonRpcErrorCode.MethodNotFound, `Method not found: ${method}`);
     this.changed();
   }
@@ -389,7 +426,7 @@ export class FakeDaemon {
   private openStream(connection: Connection): void {
     if (this.streams.has(connection)) return;
     this.streams.add(connection);
-    this.stats.openStreams++;
+    this.counts.openStreams++;
   }
 
   private observerEvents(params: unknown, reply: FakeReply): void {
@@ -409,8 +446,8 @@ export class FakeDaemon {
     return {
       status: 'ok',
       uptime_seconds: (Date.now() - this.started) / 1000,
-      connections: this.stats.openConnections,
-      streams: this.stats.openStreams,
+      connections: this.counts.openConnections,
+      streams: this.counts.openStreams,
     };
   }
 
@@ -423,7 +460,7 @@ export class FakeDaemon {
         if (id !== undefined) this.write(socket, JSON.stringify({ jsonrpc: '2.0', result, id }) + '\n');
       },
       error: (code, message, data) => {
-        if (id !== undefined) this.answer(connection, id, { code, message, data: data ?? null });
+        if (id !== undefined) this.answerError(connection, id, { code, message, data: data ?? null });
       },
       raw: (text) => this.write(socket, text),
       close: () => {
@@ -432,16 +469,20 @@ export class FakeDaemon {
     };
   }
 
-  private answer(connection: Connection, id: unknown, error: JsonObject): void {
+  private answerError(connection: Connection, id: unknown, error: JsonObject): void {
     this.write(connection.socket, JSON.stringify({ jsonrpc: '2.0', error, id }) + '\n');
   }
 
-  private broadcast(text: string): void {
+  private broadcast(text: string | Buffer): void {
+    if (this.isFrozen) {
+      this.held.push(text);
+      return;
+    }
     for (const connection of this.streams) {
       const { socket } = connection;
       if (socket.destroyed || !socket.writable) continue;
       if (connection.backlog >= this.options.streamQueueSize) {
-        this.stats.droppedEvents++;
+        this.counts.droppedEvents++;
         continue;
       }
       if (!socket.write(text) && connection.backlog++ === 0) {
