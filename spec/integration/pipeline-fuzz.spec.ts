@@ -81,12 +81,18 @@ const notJson = fc.oneof(
 );
 
 const INVALID_UTF8 = [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe2, 0x82]];
-/** A valid event line with bytes that are not UTF-8 before or after it. */
+/** A valid event line with bytes that are not UTF-8: before it, after it, or inside one of its strings. */
 const invalidUtf8 = fc
-  .tuple(validEvent, fc.constantFrom(...INVALID_UTF8), fc.boolean())
-  .map(([event, bad, before]) => {
-    const line = Buffer.from(notification(event), 'utf8');
-    return before ? Buffer.concat([Buffer.from(bad), line]) : Buffer.concat([line, Buffer.from(bad)]);
+  .tuple(validEvent, fc.constantFrom(...INVALID_UTF8), fc.constantFrom('before', 'after', 'inside'))
+  .map(([event, bytes, where]) => {
+    const bad = Buffer.from(bytes);
+    if (where !== 'inside') {
+      const line = Buffer.from(notification(event), 'utf8');
+      return Buffer.concat(where === 'before' ? [bad, line] : [line, bad]);
+    }
+    // JSON.stringify writes U+0001 as the six characters \u0001: the bad bytes take their place.
+    const [head, ...tail] = notification({ ...event, event: 'a\u0001b' }).split('\\u0001');
+    return Buffer.concat([Buffer.from(head!, 'utf8'), bad, Buffer.from(tail.join('\\u0001'), 'utf8')]);
   });
 
 /** NUL bytes: raw inside a string (JSON forbids control characters there), or as the whole line. */
@@ -186,6 +192,7 @@ describe('the whole pipeline under arbitrary daemon output', () => {
           const daemon = await rawDaemon(join(dir, 'daemon.sock'));
           const client = new UnixSocketDaemonClient(join(dir, 'daemon.sock'), {
             maxMessageBytes: MAX_MESSAGE_BYTES,
+            healthIntervalMs: 0, // this daemon answers no calls
           });
           const bridge = new DaemonEventBridge(client, { heartbeatMs: 600_000 });
           const http = await startServer(createGateway(bridge));
