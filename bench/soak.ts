@@ -10,7 +10,8 @@
  *
  * Flags: --minutes (1), --rate (500), --clients (500), --churn (5 clients per
  * second), --restart-seconds (60), --sample-seconds (10), --warmup-seconds
- * (a third of the run, at most 300), --out (docs: soak.csv, soak.svg).
+ * (a third of the run, at most 300), --out (.tmp/soak; docs for the committed
+ * chart): soak.csv and soak.svg there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -39,7 +40,7 @@ function options() {
       'restart-seconds': { type: 'string', default: '60' },
       'sample-seconds': { type: 'string', default: '10' },
       'warmup-seconds': { type: 'string' },
-      out: { type: 'string', default: 'docs' },
+      out: { type: 'string', default: '.tmp/soak' },
     },
   });
   const number = (name: keyof typeof values) => {
