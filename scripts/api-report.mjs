@@ -17,6 +17,7 @@ const ENTRIES = {
   'daemon-event-bridge': 'index.d.ts',
   http: 'http/index.d.ts',
   testing: 'testing/index.d.ts',
+  metrics: 'http/metrics-prometheus.d.ts',
   browser: 'browser/index.d.ts',
   nats: 'nats/index.d.ts',
 };

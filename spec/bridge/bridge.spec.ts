@@ -480,9 +480,11 @@ describe('DaemonEventBridge', () => {
       });
     });
 
-    it('sends stream_reset for an id whose successors left the replay ring', () => {
+    it('sends stream_reset for an id whose successors left the replay ring, and counts both outcomes', () => {
+      let counters: unknown;
       testScheduler.run(({ expectObservable }) => {
         const { bridge } = seeded([a, b, c, d], { replaySize: 2 });
+        at(3, () => (counters = bridge.stats().counters));
         at(4, () => bridge.stop());
         expectObservable(bridge.allEvents(50, { lastEventId: 't-1' })).toBe('r---(s|)', {
           r: expect.objectContaining({
@@ -498,6 +500,7 @@ describe('DaemonEventBridge', () => {
           s: stopped,
         });
       });
+      expect(counters).toMatchObject({ replayHits: 1, resetsExpired: 1, resetsUnknownId: 0 });
     });
 
     it('sends no heartbeat or bridge_stopped with an id', () => {
@@ -543,7 +546,16 @@ describe('DaemonEventBridge', () => {
         expectObservable(bridge.allEvents()).toBe('-----------a---(s|)', { a: msg(a, 1), s: stopped });
         expectObservable(cold('--------------x').pipe(map(() => bridge.stats().counters))).toBe(
           '--------------x',
-          { x: { eventsIn: 1, invalidEvents: 9, reconnects: 0 } },
+          {
+            x: {
+              eventsIn: 1,
+              invalidEvents: 9,
+              reconnects: 0,
+              replayHits: 0,
+              resetsExpired: 0,
+              resetsUnknownId: 0,
+            },
+          },
         );
       });
       expect(warnings).toHaveLength(9);

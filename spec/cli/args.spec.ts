@@ -29,6 +29,9 @@ describe('parseCli', () => {
         port: DEFAULT_PORT,
         token: undefined,
         logLevel: 'info',
+        daemon: expect.objectContaining({ timeoutMs: 30_000, poolSize: 8 }) as unknown,
+        bridge: expect.objectContaining({ heartbeatMs: 30_000, replaySize: 1_000 }) as unknown,
+        gateway: expect.objectContaining({ basePath: '', maxClients: 1_000, corsOrigins: [] }) as unknown,
       },
     });
     expect(DEFAULT_SOCKET_PATH).toBe('/tmp/marianne.sock');
@@ -61,7 +64,7 @@ describe('parseCli', () => {
       '--log-level',
       'debug',
     ]);
-    expect(parsed).toEqual({
+    expect(parsed).toMatchObject({
       command: 'serve',
       options: {
         socket: '/run/conductor.sock',

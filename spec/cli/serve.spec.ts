@@ -149,6 +149,52 @@ describe('daemon-event-bridge serve', () => {
     expect((await fetchJson(`${url}healthz?token=${TOKEN}`)).status).toBe(200);
   });
 
+  it('hands library options from flags and variables to the gateway (base path, max clients)', async () => {
+    daemon = await startFakeDaemon();
+    cli = startCli(build, ['serve', '--socket', daemon.socketPath, '--port', '0', '--base-path', '/bridge'], {
+      DAEMON_EVENT_BRIDGE_MAX_CLIENTS: '1',
+    });
+    const origin = await cliUrl(cli);
+    const url = `${origin}bridge/`;
+    expect(cli.stdout()).toContain(`listening on ${url} `);
+    expect((await fetchJson(`${url}healthz`)).body).toMatchObject({ clients: { max: 1 } });
+    expect((await fetchJson(`${origin}healthz`)).status).toBe(404);
+    const first = await openSse(`${url}api/events/stream`);
+    const second = await openSse(`${url}api/events/stream`);
+    streams.push(first, second);
+    expect([first.status, second.status]).toEqual([200, 503]);
+    const page = await new Promise<number>((resolve, reject) =>
+      get(url, { agent: false }, (res) => resolve(res.resume().statusCode ?? 0)).on('error', reject),
+    );
+    expect(page).toBe(200);
+  });
+
+  it('serves /readyz and Prometheus /metrics (prom-client installed), process metrics included', async () => {
+    daemon = await startFakeDaemon();
+    cli = startCli(build, ['serve', '--socket', daemon.socketPath, '--port', '0']);
+    const url = await cliUrl(cli);
+    await pollUntil(
+      async () => (await fetchJson(`${url}readyz`)).status,
+      (status) => status === 200,
+      '/readyz 200',
+    );
+    daemon.publish({ job_id: 'j', event: 'sheet.started', timestamp: 1 });
+    const text = await pollUntil(
+      () =>
+        new Promise<string>((resolve, reject) =>
+          get(`${url}metrics`, { agent: false }, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+            res.on('end', () => resolve(body));
+          }).on('error', reject),
+        ),
+      (body) => /^daemon_event_bridge_events_received_total 1$/m.test(body),
+      'the event counted on /metrics',
+    );
+    expect(text).toMatch(/^daemon_event_bridge_state\{state="connected"\} 1$/m);
+    expect(text).toMatch(/^process_cpu_seconds_total /m);
+  });
+
   it('logs JSON lines on stderr at the chosen level', async () => {
     daemon = await startFakeDaemon();
     cli = startCli(build, ['serve', '--socket', daemon.socketPath, '--port', '0', '--log-level', 'debug']);

@@ -120,7 +120,16 @@ describe('createGateway', () => {
         state: 'connected',
         running: true,
         consumers: { global: 0, job: 1, jobs: 1 },
-        counters: { eventsIn: 1, invalidEvents: 1, reconnects: 0, slowClientsDropped: 0, clientsRejected: 0 },
+        counters: {
+          eventsIn: 1,
+          invalidEvents: 1,
+          reconnects: 0,
+          replayHits: 0,
+          resetsExpired: 0,
+          resetsUnknownId: 0,
+          slowClientsDropped: 0,
+          clientsRejected: 0,
+        },
         clients: { open: 1, max: 1000 },
         replay: { size: 1, capacity: 1000 },
         lastEventId: 't-1',
@@ -210,6 +219,7 @@ describe('createGateway', () => {
         maxClients: 1,
         slowClientsDropped: 0,
         clientsRejected: 1,
+        clientsByStream: { all: 1, job: 0 },
       });
       first.close();
       await waitUntil(() => gateway.stats().clients === 0, 'the slot to free');

@@ -10,6 +10,7 @@ const entries = [
   'daemon-event-bridge/testing',
   'daemon-event-bridge/browser',
 ];
+// daemon-event-bridge/metrics needs prom-client: see the last test.
 
 /**
  * Packs the library as npm would publish it, unpacks the tarball into a
@@ -95,5 +96,35 @@ describe('the published package', () => {
       expect(listing).toContain(file);
     }
     expect(listing).not.toMatch(/spec\//);
+  });
+
+  // Last: it links prom-client into the project, which the tests above run without.
+  it('runs a gateway without prom-client; daemon-event-bridge/metrics needs it and then serves /metrics', () => {
+    const gateway = `
+      const bridge = new m.DaemonEventBridge({ stream: () => rx.NEVER, call: async () => [] });
+      const server = require('node:http').createServer(http.createGateway(bridge, METRICS)).listen(0, '127.0.0.1', async () => {
+        const res = await fetch('http://127.0.0.1:' + server.address().port + '/metrics');
+        console.log(res.status);
+        server.close();
+      });`;
+    const load = `const m = require('daemon-event-bridge'); const http = require('daemon-event-bridge/http'); const rx = require('rxjs');`;
+    expect(run(`${load} ${gateway.replace('METRICS', '{}')}`, 'commonjs')).toBe('404');
+    expect(() => run(`require('daemon-event-bridge/metrics')`, 'commonjs')).toThrow(
+      /Cannot find module 'prom-client'/,
+    );
+    symlinkSync(
+      join(root, 'node_modules', 'prom-client'),
+      join(project, 'node_modules', 'prom-client'),
+      'dir',
+    );
+    // prom-client's own dependencies resolve from its real path in our node_modules.
+    const metrics = `{ metrics: require('daemon-event-bridge/metrics').prometheusMetrics() }`;
+    expect(run(`${load} ${gateway.replace('METRICS', metrics)}`, 'commonjs')).toBe('200');
+    expect(
+      run(
+        `const m = await import('daemon-event-bridge/metrics'); console.log(typeof m.prometheusMetrics)`,
+        'module',
+      ),
+    ).toBe('function');
   });
 });

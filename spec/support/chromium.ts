@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { describeWithBinary } from './binary';
 
 /** Where the Debian `chromium` package puts the browser; `CHROMIUM_PATH` overrides it. */
 const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -8,24 +9,11 @@ const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const chromiumInstalled = existsSync(CHROMIUM_PATH);
 
 /**
- * `describe` for browser tests: runs them when Chromium is installed. When it
- * is missing they fail under CI (`CI` set: the browser is required there) and
- * are reported as skipped elsewhere, so the gap stays visible.
+ * `describe` for browser tests: runs them when Chromium is installed; see
+ * {@link describeWithBinary} for what happens when it is not.
  */
 export function describeWithChromium(name: string, body: () => void): void {
-  if (chromiumInstalled) {
-    describe(name, body);
-  } else if (process.env['CI']) {
-    describe(name, () => {
-      it('needs Chromium', () => {
-        throw new Error(
-          `Chromium is required under CI but ${CHROMIUM_PATH} does not exist (apt-get install chromium)`,
-        );
-      });
-    });
-  } else {
-    describe.skip(`${name} (skipped: no Chromium at ${CHROMIUM_PATH})`, body);
-  }
+  describeWithBinary(name, CHROMIUM_PATH, 'apt-get install chromium', body);
 }
 
 /**

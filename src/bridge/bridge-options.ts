@@ -9,8 +9,8 @@ const methodName = z
   .string({ error: 'expected a non-empty string' })
   .min(1, { error: 'expected a non-empty string' });
 
-/** The zod schema that guards {@link BridgeOptions}: each default is stated here, once. */
-const bridgeOptionsSchema = z
+/** The zod schema that guards {@link BridgeOptions}: each default is stated here, once (the CLI derives its flags from it). */
+export const bridgeOptionsSchema = z
   .strictObject({
     heartbeatMs: integer(1, MAX_TIMER_MS).default(30_000),
     reconnect: z

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import {
   BehaviorSubject,
   defer,
@@ -23,6 +24,7 @@ import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
 import type { SseMessage } from '../sse/message.js';
+import { markReceived } from '../sse/received-at.js';
 import { toSseMessage } from './to-sse-message.js';
 import { BRIDGE_STOPPED, heartbeatMessage, streamResetMessage } from './control-messages.js';
 import { endOn } from '../operators/end-on.js';
@@ -67,6 +69,12 @@ export interface BridgeStats {
     readonly invalidEvents: number;
     /** Times the daemon stream failed or ended and a resubscription was scheduled. */
     readonly reconnects: number;
+    /** Resumes (`lastEventId`) answered from the replay ring. */
+    readonly replayHits: number;
+    /** Resumes answered with `stream_reset` because the id had left the ring. */
+    readonly resetsExpired: number;
+    /** Resumes answered with `stream_reset` because the id was not this bridge's. */
+    readonly resetsUnknownId: number;
   };
   readonly replay: { readonly size: number; readonly capacity: number };
   /** The id of the newest event, if any. */
@@ -129,7 +137,14 @@ export class DaemonEventBridge {
   private runningConnection: Subscription | undefined;
   private isRunning = false;
   private seq = 0;
-  private counters = { eventsIn: 0, invalidEvents: 0, reconnects: 0 };
+  private counters = {
+    eventsIn: 0,
+    invalidEvents: 0,
+    reconnects: 0,
+    replayHits: 0,
+    resetsExpired: 0,
+    resetsUnknownId: 0,
+  };
 
   /**
    * The bridge's state, replaying the current one to each subscriber and
@@ -326,6 +341,7 @@ export class DaemonEventBridge {
     const seq = this.seq + 1;
     try {
       message = Object.freeze(toSseMessage(raw, this.eventId(seq)));
+      markReceived(message, performance.now());
     } catch (error) {
       this.skipInvalid(`daemon event cannot be serialised (${describeError(error)})`, undefined);
       return;
@@ -373,12 +389,15 @@ export class DaemonEventBridge {
   private resume(lastEventId: string, predicate?: (event: BridgeEvent) => boolean): Backlog {
     const seq = this.parseEventId(lastEventId);
     if (seq === undefined || seq > this.seq) {
+      this.counters.resetsUnknownId++;
       return { events: [], notice: streamResetMessage('unknown_id', lastEventId) };
     }
     const oldestKept = this.ring.firstSeq ?? this.seq + 1;
     if (seq < oldestKept - 1) {
+      this.counters.resetsExpired++;
       return { events: [], notice: streamResetMessage('expired', lastEventId) };
     }
+    this.counters.replayHits++;
     return { events: this.ring.after(seq, predicate) };
   }
 

@@ -2,7 +2,24 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_SOCKET_PATH } from '../daemon/unix-socket-client.js';
 import { DaemonEventBridgeError, errorMessage } from '../errors.js';
+import type { JsonObject } from '../json.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
+import {
+  booleanText,
+  deriveFlags,
+  envName,
+  parseGroup,
+  readPath,
+  setPath,
+  type FlagInput,
+  type OptionFlag,
+} from './option-flags.js';
+import {
+  GROUP_TITLES,
+  SERVE_OPTION_FLAGS,
+  SERVE_OPTION_GROUPS,
+  type ServeLibraryOptions,
+} from './serve-options.js';
 
 /**
  * A bad command line: an unknown command or flag, a missing or malformed
@@ -25,7 +42,7 @@ export const DEFAULT_PORT = 8787;
 /** How often the demo restarts its daemon by default, in seconds. */
 export const DEFAULT_RESTART_EVERY_S = 120;
 /** The environment variable `serve` and `demo` read the token from when `--token` is absent. */
-export const TOKEN_ENV = 'DAEMON_EVENT_BRIDGE_TOKEN';
+export const TOKEN_ENV = envName('token');
 
 const portSchema = z
   .string()
@@ -93,8 +110,8 @@ interface ListenOptions {
   readonly logLevel: LogLevel;
 }
 
-/** The options of the `serve` command. */
-export interface ServeOptions extends ListenOptions {
+/** The options of the `serve` command: the CLI's own, and the library options of {@link SERVE_OPTION_GROUPS}. */
+export interface ServeOptions extends ListenOptions, ServeLibraryOptions {
   /** The daemon's Unix socket. */
   readonly socket: string;
 }
@@ -108,7 +125,8 @@ export interface DemoOptions extends ListenOptions {
 }
 
 /**
- * A parsed command line.
+ * A parsed command line. `print-config` carries the effective configuration
+ * of a command, secrets redacted, ready to print as JSON.
  *
  * @example
  * ```ts
@@ -118,32 +136,46 @@ export interface DemoOptions extends ListenOptions {
 export type CliCommand =
   | { readonly command: 'help'; readonly topic: 'serve' | 'demo' | undefined }
   | { readonly command: 'version' }
+  | { readonly command: 'print-config'; readonly topic: 'serve' | 'demo'; readonly config: JsonObject }
   | { readonly command: 'serve'; readonly options: ServeOptions }
   | { readonly command: 'demo'; readonly options: DemoOptions };
+
+type FlagConfig = NonNullable<ParseArgsConfig['options']>;
 
 const commonFlags = {
   host: { type: 'string' },
   port: { type: 'string' },
   token: { type: 'string' },
   insecure: { type: 'boolean' },
+  'no-insecure': { type: 'boolean' },
   'log-level': { type: 'string' },
+  'print-config': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+} as const satisfies FlagConfig;
+
+/** Flags that are actions, not settings: no variable, not in `--print-config`. */
+const ACTION_FLAGS = new Set(['help', 'print-config']);
+
+/** Settings whose value `--print-config` hides: ours, and any library option named like a secret. */
+const SECRET = /(^|-)(token|password|secret|creds|credentials|key)$/;
 
 const commandFlags = {
-  serve: { ...commonFlags, socket: { type: 'string' } },
+  serve: { ...commonFlags, socket: { type: 'string' }, ...libraryFlagConfig(SERVE_OPTION_FLAGS) },
   demo: { ...commonFlags, 'restart-every': { type: 'string' }, seed: { type: 'string' } },
-} as const satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
+} as const satisfies Record<string, FlagConfig>;
 
 /**
  * Parses `argv` (without `node` and the script) into a command, validating
- * every flag with zod. `env` supplies the token when `--token` is absent
- * ({@link TOKEN_ENV}). Throws {@link UsageError} with a one-line message.
+ * every flag with zod. Each setting may also come from `env`, as
+ * `DAEMON_EVENT_BRIDGE_<FLAG>` ({@link envName}; `--token` ↔ {@link TOKEN_ENV});
+ * a flag wins over its variable, and an empty variable counts as unset.
+ * Library options are checked by the library's own schemas (same messages).
+ * Throws {@link UsageError} with a one-line message.
  *
  * @example
  * ```ts
- * parseCli(['serve', '--port', '9000']);
- * // { command: 'serve', options: { socket: '/tmp/marianne.sock', host: '127.0.0.1', port: 9000, ... } }
+ * parseCli(['serve', '--port', '9000'], { DAEMON_EVENT_BRIDGE_MAX_CLIENTS: '50' });
+ * // { command: 'serve', options: { socket: '/tmp/marianne.sock', port: 9000, gateway: { maxClients: 50, ... }, ... } }
  * ```
  */
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliCommand {
@@ -165,22 +197,131 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
   }
   const values = parseFlags(first, rest);
   if (values['help'] === true) return { command: 'help', topic: first };
-  delete values['help'];
-  if (values['token'] === undefined && env[TOKEN_ENV] !== undefined && env[TOKEN_ENV] !== '') {
-    values['token'] = env[TOKEN_ENV];
+  const inputs = flagInputs(first, values, env);
+  const command = first === 'serve' ? serveCommand(inputs) : demoCommand(inputs);
+  if (values['print-config'] === true) {
+    const unset = first === 'serve' ? SERVE_OPTION_FLAGS.map((flag) => [flag.group, ...flag.path]) : [];
+    return { command: 'print-config', topic: first, config: printableConfig(command.options, unset) };
   }
-  if (first === 'serve') {
-    const flags = validate(serveFlagsSchema, values);
-    return {
-      command: 'serve',
-      options: { ...listenOptions(flags), socket: flags.socket },
-    };
+  return command;
+}
+
+function serveCommand(inputs: ReadonlyMap<string, FlagInput>): CliCommand & { command: 'serve' } {
+  const flags = validate(serveFlagsSchema, inputs);
+  const library: Record<string, unknown> = {};
+  for (const group of SERVE_OPTION_GROUPS) {
+    const result = parseGroup(group, deriveFlags(group).flags, inputs);
+    if ('error' in result) throw new UsageError(result.error);
+    library[group.key] = result.options;
   }
-  const flags = validate(demoFlagsSchema, values);
+  return {
+    command: 'serve',
+    options: {
+      ...listenOptions(flags),
+      socket: flags.socket,
+      ...(library as unknown as ServeLibraryOptions),
+    },
+  };
+}
+
+function demoCommand(inputs: ReadonlyMap<string, FlagInput>): CliCommand & { command: 'demo' } {
+  const flags = validate(demoFlagsSchema, inputs);
   return {
     command: 'demo',
     options: { ...listenOptions(flags), restartEverySeconds: flags['restart-every'], seed: flags.seed },
   };
+}
+
+/**
+ * The environment variable of a flag: `DAEMON_EVENT_BRIDGE_` and the flag in
+ * upper snake case (`--max-clients` ↔ `DAEMON_EVENT_BRIDGE_MAX_CLIENTS`).
+ *
+ * @example
+ * ```ts
+ * envName('token'); // 'DAEMON_EVENT_BRIDGE_TOKEN'
+ * ```
+ */
+export { envName };
+
+/**
+ * The flags of a command that are settings (not `--help` or
+ * `--print-config`), each also read from {@link envName}.
+ *
+ * @example
+ * ```ts
+ * settingFlags('serve'); // ['host', 'port', 'token', 'insecure', 'log-level', 'socket', 'daemon-timeout-ms', ...]
+ * ```
+ */
+export function settingFlags(command: 'serve' | 'demo'): string[] {
+  return Object.keys(commandFlags[command]).filter(
+    (flag) => !ACTION_FLAGS.has(flag) && !flag.startsWith('no-'),
+  );
+}
+
+/** The flags given on the command line, completed from the environment. */
+function flagInputs(
+  command: 'serve' | 'demo',
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): Map<string, FlagInput> {
+  const config: FlagConfig = commandFlags[command];
+  const inputs = new Map<string, FlagInput>();
+  for (const flag of settingFlags(command)) {
+    const given = values[flag];
+    const negated = values[`no-${flag}`];
+    if (given !== undefined && negated !== undefined) {
+      throw new UsageError(`--${flag} and --no-${flag} contradict each other`);
+    }
+    if (given !== undefined || negated !== undefined) {
+      inputs.set(flag, { text: (given ?? false) as FlagInput['text'], source: `--${flag}` });
+      continue;
+    }
+    const name = envName(flag);
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    if (config[flag]?.type === 'boolean') {
+      const value = booleanText(text);
+      if (value === undefined)
+        throw new UsageError(`${name}: expected a boolean, got ${JSON.stringify(text)}`);
+      inputs.set(flag, { text: value, source: name });
+    } else {
+      inputs.set(flag, { text, source: name });
+    }
+  }
+  return inputs;
+}
+
+/**
+ * The effective configuration as JSON: every setting (`null` when unset, so
+ * `paths` that are absent show too), secrets replaced by `[redacted]`.
+ */
+function printableConfig(options: ServeOptions | DemoOptions, paths: readonly string[][]): JsonObject {
+  const redact = (key: string, value: unknown): unknown =>
+    SECRET.test(kebabKey(key)) && value !== undefined && value !== null && typeof value !== 'object'
+      ? '[redacted]'
+      : value;
+  const copy = JSON.parse(JSON.stringify(options, (key, value: unknown) => value ?? null)) as JsonObject;
+  for (const path of paths) {
+    if (readPath(copy, path) === undefined) setPath(copy, path, null);
+  }
+  return JSON.parse(JSON.stringify(copy, redact)) as JsonObject;
+}
+
+function kebabKey(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+function libraryFlagConfig(flags: readonly OptionFlag[]): FlagConfig {
+  const config: FlagConfig = {};
+  for (const { flag, kind } of flags) {
+    if (kind === 'boolean') {
+      config[flag] = { type: 'boolean' };
+      config[`no-${flag}`] = { type: 'boolean' };
+    } else {
+      config[flag] = kind === 'list' ? { type: 'string', multiple: true } : { type: 'string' };
+    }
+  }
+  return config;
 }
 
 /**
@@ -230,13 +371,19 @@ function describeParseError(error: unknown): string {
   return message.split('\n')[0]!;
 }
 
-function validate<S extends z.ZodType>(schema: S, values: Record<string, unknown>): z.output<S> {
+function validate<S extends z.ZodObject>(schema: S, inputs: ReadonlyMap<string, FlagInput>): z.output<S> {
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const input = inputs.get(key);
+    if (input !== undefined) values[key] = input.text;
+  }
   const result = schema.safeParse(values);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const flag = `--${issue.path.join('.')}`;
-  const got = values[String(issue.path[0])];
-  throw new UsageError(`${flag}: ${issue.message}${typeof got === 'string' ? `, got "${got}"` : ''}`);
+  const input = inputs.get(String(issue.path[0]));
+  const source = input?.source ?? `--${issue.path.join('.')}`;
+  const got = input?.text;
+  throw new UsageError(`${source}: ${issue.message}${typeof got === 'string' ? `, got "${got}"` : ''}`);
 }
 
 function listenOptions(flags: z.output<typeof serveFlagsSchema> | z.output<typeof demoFlagsSchema>) {
@@ -248,43 +395,108 @@ function listenOptions(flags: z.output<typeof serveFlagsSchema> | z.output<typeo
   return { host: flags.host, port: flags.port, token: flags.token, logLevel: flags['log-level'] };
 }
 
-/** The text of `--help`, per topic. */
+/** One row of `--help`: a flag, its value's name, what it does, its default. */
+interface HelpRow {
+  readonly flag: string;
+  readonly arg?: string;
+  readonly text: string;
+  /** Shown as `default <text>`; absent for actions and options without a default. */
+  readonly defaultText?: string;
+}
+
+const listenRows = (logLevelDefault: string): HelpRow[] => [
+  {
+    flag: 'host',
+    arg: 'host',
+    text: 'interface to listen on (a non-loopback host needs --token or --insecure)',
+    defaultText: '127.0.0.1',
+  },
+  { flag: 'port', arg: 'port', text: 'TCP port, 0 for any free port', defaultText: String(DEFAULT_PORT) },
+  {
+    flag: 'token',
+    arg: 'secret',
+    text: 'require "Authorization: Bearer <secret>" or ?token=<secret> on /api and /healthz',
+  },
+  {
+    flag: 'insecure',
+    text: 'allow a non-loopback --host without a token (--no-insecure to undo)',
+    defaultText: 'off',
+  },
+  {
+    flag: 'log-level',
+    arg: 'level',
+    text: `${LOG_LEVELS.join(' | ')}; logs are JSON lines on stderr`,
+    defaultText: logLevelDefault,
+  },
+];
+
+const actionRows: HelpRow[] = [
+  { flag: 'print-config', text: 'print the effective configuration as JSON (secrets redacted) and exit' },
+  { flag: 'help', text: 'show this help' },
+];
+
+/**
+ * The `--help` rows of derived library flags: the description, the default,
+ * and `--no-<flag>` for booleans.
+ */
+function libraryRows(flags: readonly OptionFlag[]): HelpRow[] {
+  return flags.map((flag) => ({
+    flag: flag.flag,
+    ...(flag.kind === 'boolean' ? {} : { arg: argName(flag) }),
+    text: `${flag.description ?? ''}${flag.kind === 'boolean' ? ` (--no-${flag.flag} to turn off)` : ''}`,
+    ...(flag.defaultValue === undefined ? {} : { defaultText: defaultText(flag.defaultValue) }),
+  }));
+}
+
+function argName(flag: OptionFlag): string {
+  if (flag.kind === 'choice') return (flag.choices ?? []).join('|');
+  if (flag.kind === 'list') return 'a,b,...';
+  const last = flag.path.at(-1) ?? '';
+  if (flag.kind === 'number') return last.endsWith('Ms') ? 'ms' : last.endsWith('Bytes') ? 'bytes' : 'n';
+  return 'text';
+}
+
+function defaultText(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  if (value === '') return '""';
+  return String(value);
+}
+
+/** `-h, --help`, `--port <port>`: the left column of a row. */
+function rowHead(row: HelpRow): string {
+  return `${row.flag === 'help' ? '-h, ' : ''}--${row.flag}${row.arg ? ` <${row.arg}>` : ''}`;
+}
+
+/** Two lines per option: `--flag <arg>  what it does`, then its default and variable. */
+function formatRows(rows: readonly HelpRow[], width: number): string[] {
+  return rows.flatMap((row) => {
+    const notes = [
+      row.defaultText === undefined ? undefined : `default ${row.defaultText}`,
+      ACTION_FLAGS.has(row.flag) ? undefined : `env ${envName(row.flag)}`,
+    ].filter((note) => note !== undefined);
+    const first = `  ${rowHead(row).padEnd(width)}  ${row.text}`;
+    return notes.length === 0 ? [first] : [first, `  ${' '.repeat(width)}  ${notes.join(', ')}`];
+  });
+}
+
+/** Sections of rows under titles, in one column width. */
+function formatSections(sections: ReadonlyArray<readonly [string, readonly HelpRow[]]>): string[] {
+  const width = Math.max(...sections.flatMap(([, rows]) => rows.map((row) => rowHead(row).length)));
+  return sections.flatMap(([title, rows], i) => [...(i > 0 ? [''] : []), title, ...formatRows(rows, width)]);
+}
+
+/**
+ * The text of `--help`, per topic: every flag with its variable and default.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(`${usage('serve')}\n`);
+ * ```
+ */
 export function usage(topic: 'serve' | 'demo' | undefined): string {
-  const common = [
-    '  --host <host>        interface to listen on (default 127.0.0.1; a non-loopback host',
-    '                       needs --token or --insecure)',
-    `  --port <port>        TCP port, 0 for any free port (default ${DEFAULT_PORT})`,
-    '  --token <secret>     require "Authorization: Bearer <secret>" or ?token=<secret>',
-    `                       on /api and /healthz (or set ${TOKEN_ENV})`,
-    '  --insecure           allow a non-loopback --host without a token',
-    `  --log-level <level>  ${LOG_LEVELS.join(' | ')} (default: serve info, demo warn);`,
-    '                       logs are JSON lines on stderr',
-    '  -h, --help           show this help',
-  ];
-  const serve = [
-    'Usage: daemon-event-bridge serve [options]',
-    '',
-    "Serves a running conductor's events over Server-Sent Events, with a live dashboard at /.",
-    'Starts even when the daemon is down, and connects when it appears.',
-    '',
-    'Options:',
-    `  --socket <path>      the daemon's Unix socket (default ${DEFAULT_SOCKET_PATH})`,
-    ...common,
-  ];
-  const demo = [
-    'Usage: daemon-event-bridge demo [options]',
-    '',
-    'Runs a simulated conductor on a private Unix socket, the SSE gateway and the live',
-    'dashboard, and prints the URL to open.',
-    '',
-    'Options:',
-    `  --restart-every <s>  restart the simulated daemon every <s> seconds, 0 = never`,
-    `                       (default ${DEFAULT_RESTART_EVERY_S})`,
-    '  --seed <n>           make the simulated workload repeatable',
-    ...common,
-  ];
-  if (topic === 'serve') return serve.join('\n');
-  if (topic === 'demo') return demo.join('\n');
+  if (topic === 'serve') return serveUsage().join('\n');
+  if (topic === 'demo') return demoUsage().join('\n');
   return [
     'Usage: daemon-event-bridge <command> [options]',
     '',
@@ -295,6 +507,60 @@ export function usage(topic: 'serve' | 'demo' | undefined): string {
     '  demo    simulated conductor + gateway + live dashboard, for a first look',
     '',
     "Run 'daemon-event-bridge <command> --help' for a command's options.",
-    'Routes: /  /api/events/stream  /api/jobs/:jobId/events  /api/jobs/:jobId/observer  /healthz',
+    'Routes: /  /api/events/stream  /api/jobs/:jobId/events  /api/jobs/:jobId/observer  /healthz  /readyz  /metrics',
   ].join('\n');
+}
+
+const ENV_NOTE = [
+  `Every setting can also come from its ${envName('<FLAG>')} variable (booleans: true/false,`,
+  '1/0, yes/no, on/off; lists: comma-separated); a flag wins over its variable.',
+];
+
+function serveUsage(): string[] {
+  const own: HelpRow[] = [
+    { flag: 'socket', arg: 'path', text: "the daemon's Unix socket", defaultText: DEFAULT_SOCKET_PATH },
+    ...listenRows('info'),
+    ...actionRows,
+  ];
+  return [
+    'Usage: daemon-event-bridge serve [options]',
+    '',
+    "Serves a running conductor's events over Server-Sent Events, with a live dashboard at /.",
+    'Starts even when the daemon is down, and connects when it appears.',
+    ...ENV_NOTE,
+    '',
+    ...formatSections([
+      ['Options:', own],
+      ...SERVE_OPTION_GROUPS.map(
+        (group) =>
+          [
+            `${GROUP_TITLES[group.key] ?? group.key} options:`,
+            libraryRows(deriveFlags(group).flags),
+          ] as const,
+      ),
+    ]),
+  ];
+}
+
+function demoUsage(): string[] {
+  const own: HelpRow[] = [
+    {
+      flag: 'restart-every',
+      arg: 's',
+      text: 'restart the simulated daemon every <s> seconds, 0 = never',
+      defaultText: String(DEFAULT_RESTART_EVERY_S),
+    },
+    { flag: 'seed', arg: 'n', text: 'make the simulated workload repeatable', defaultText: 'random' },
+    ...listenRows('warn'),
+    ...actionRows,
+  ];
+  return [
+    'Usage: daemon-event-bridge demo [options]',
+    '',
+    'Runs a simulated conductor on a private Unix socket, the SSE gateway and the live',
+    'dashboard, and prints the URL to open.',
+    ...ENV_NOTE,
+    '',
+    ...formatSections([['Options:', own]]),
+  ];
 }

@@ -4,6 +4,7 @@ import type { DaemonEventBridge } from '../bridge/bridge.js';
 import type { BridgeLogger } from '../logger.js';
 import { DaemonEventBridgeError } from '../errors.js';
 import { createGateway, type Gateway } from '../http/gateway.js';
+import type { GatewayOptions } from '../http/gateway-options.js';
 import { hardenServer, type HardenedServer, type HardenServerOptions } from '../http/harden-server.js';
 import { defaultDashboardDir, StaticFiles } from './static-files.js';
 import { bearerTokenAuthorizer } from './token-auth.js';
@@ -34,6 +35,11 @@ export interface GatewayServerOptions {
    */
   readonly token?: string | undefined;
   readonly logger: BridgeLogger;
+  /**
+   * The gateway's options (`authorize` and `logger` come from `token` and
+   * `logger`); the dashboard is served under `basePath` too.
+   */
+  readonly gateway?: Omit<GatewayOptions, 'authorize' | 'logger'>;
   /** Where the dashboard's files are. Default {@link defaultDashboardDir}. */
   readonly dashboardDir?: string;
   /** Timeouts and caps against slow or greedy clients; defaults of {@link hardenServer}. */
@@ -42,7 +48,7 @@ export interface GatewayServerOptions {
 
 /** A listening gateway; see {@link startGatewayServer}. */
 export interface GatewayServer {
-  /** The base URL, e.g. `http://127.0.0.1:8787/`. */
+  /** The base URL (the dashboard's), e.g. `http://127.0.0.1:8787/` or `http://127.0.0.1:8787/bridge/`. */
   readonly url: string;
   readonly server: Server;
   readonly gateway: Gateway;
@@ -72,9 +78,10 @@ export interface GatewayServer {
  */
 export async function startGatewayServer(options: GatewayServerOptions): Promise<GatewayServer> {
   const { bridge, host, port, token, logger } = options;
-  const dashboard = new StaticFiles(options.dashboardDir ?? defaultDashboardDir());
+  const basePath = options.gateway?.basePath ?? '';
+  const dashboard = new StaticFiles(options.dashboardDir ?? defaultDashboardDir(), basePath);
   const authorize = token === undefined ? undefined : bearerTokenAuthorizer(token);
-  const gateway = createGateway(bridge, { logger, ...(authorize ? { authorize } : {}) });
+  const gateway = createGateway(bridge, { ...options.gateway, logger, ...(authorize ? { authorize } : {}) });
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
@@ -101,7 +108,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   server.on('error', (error) => logger.error('http server error', { error: error.message }));
 
   const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}${basePath}/`;
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 500): Promise<void> => {

@@ -33,6 +33,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
+  if (command.command === 'print-config') {
+    process.stdout.write(`${JSON.stringify(command.config, null, 2)}\n`);
+    return;
+  }
 
   const logger = createJsonLogger({ level: command.options.logLevel, fields: { cmd: command.command } });
   let running: RunningCommand;

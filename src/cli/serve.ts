@@ -3,6 +3,7 @@ import type { BridgeLogger } from '../logger.js';
 import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
 import type { ServeOptions } from './args.js';
 import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
+import { loadMetrics } from './metrics.js';
 
 /**
  * The `serve` command: a bridge on the daemon's socket, the gateway routes
@@ -13,14 +14,18 @@ import { logBridgeState, serveCommand, type RunningCommand } from './command.js'
  *
  * @example
  * ```ts
- * const running = await runServe({ socket: '/tmp/marianne.sock', host: '127.0.0.1', port: 8787, token: undefined, logLevel: 'info' }, logger);
- * console.log(running.url);
- * await running.stop();
+ * const command = parseCli(['serve', '--port', '0'], process.env);
+ * if (command.command === 'serve') {
+ *   const running = await runServe(command.options, logger);
+ *   console.log(running.url);
+ *   await running.stop();
+ * }
  * ```
  */
 export async function runServe(options: ServeOptions, logger: BridgeLogger): Promise<RunningCommand> {
-  const client = new UnixSocketDaemonClient(options.socket, { logger });
-  const bridge = new DaemonEventBridge(client, { logger });
+  const client = new UnixSocketDaemonClient(options.socket, { ...options.daemon, logger });
+  const bridge = new DaemonEventBridge(client, { ...options.bridge, logger });
+  const metrics = await loadMetrics(logger);
   const states = logBridgeState(bridge, logger);
   bridge.start();
   const release = async (): Promise<void> => {
@@ -29,7 +34,14 @@ export async function runServe(options: ServeOptions, logger: BridgeLogger): Pro
     await client.close();
   };
   const { running, http } = await serveCommand(
-    { bridge, host: options.host, port: options.port, token: options.token, logger },
+    {
+      bridge,
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      logger,
+      gateway: { ...options.gateway, ...(metrics ? { metrics } : {}) },
+    },
     release,
   );
   logger.info('serving', { url: http.url, socket: options.socket, auth: options.token ? 'token' : 'none' });

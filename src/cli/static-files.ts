@@ -75,8 +75,12 @@ export class StaticFiles {
   /**
    * @param dir The folder holding the files of {@link DASHBOARD_FILES} (a
    * missing one throws) and, in a build, the browser client's modules in `lib/`.
+   * @param basePath Serve them under this prefix (the gateway's `basePath`), e.g. `/bridge`.
    */
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly basePath = '',
+  ) {
     for (const [path, { file, type }] of Object.entries(DASHBOARD_FILES)) {
       this.add(path, readFileSync(join(dir, file)), type);
     }
@@ -93,7 +97,7 @@ export class StaticFiles {
 
   private add(path: string, body: Buffer, type: string): void {
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    this.files.set(path, { body, type, etag });
+    this.files.set(`${this.basePath}${path}`, { body, type, etag });
   }
 
   /**

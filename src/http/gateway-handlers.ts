@@ -14,13 +14,16 @@ import {
 import type { GatewayRoute } from './routes.js';
 import { SSE_HEADERS } from './serve-sse.js';
 import { sendJson } from './send-json.js';
-import type { SseClients, SseSource } from './sse-clients.js';
+import type { SseClients, SseSource, SseStreamKind } from './sse-clients.js';
+import type { GatewayMetrics } from './metrics.js';
+import { ready } from './readiness.js';
 
 /** What every route handler may use. */
 export interface GatewayContext {
   readonly bridge: DaemonEventBridge;
   readonly clients: SseClients;
   readonly stats: () => GatewayStats;
+  readonly metrics: GatewayMetrics | undefined;
 }
 
 /** Handles one matched route. */
@@ -35,13 +38,23 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
   healthz: (request, _route, { bridge, stats }) =>
     sendJson(request.res, 200, health(bridge, stats()), request.cors),
 
+  readyz: (request, _route, { bridge }) => {
+    const readiness = ready(bridge.stats());
+    sendJson(request.res, readiness.ready ? 200 : 503, readiness, request.cors);
+  },
+
+  metrics: async (request, _route, { metrics }) => {
+    if (metrics === undefined) return sendError(request, 404, 'not found');
+    sendText(request, 200, await metrics.metrics(), metrics.contentType);
+  },
+
   stream: (request, _route, context) => {
     const query = parseQuery(streamQuerySchema, request.url.searchParams);
     if (!query.success) return sendError(request, 400, query.error);
     const { bridge } = context;
     const source: SseSource = (lastEventId) =>
       bridge.allEvents(query.data.limit, { lastEventId }).pipe(withBridgeState(bridge.state$));
-    openStream(request, context, source, query.data.unnamed);
+    openStream(request, context, source, query.data.unnamed, 'all');
   },
 
   jobEvents: (request, route, context) => {
@@ -50,7 +63,7 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
     const query = parseQuery(jobEventsQuerySchema, request.url.searchParams);
     if (!query.success) return sendError(request, 400, query.error);
     const source: SseSource = (lastEventId) => context.bridge.jobEvents(jobId.data, { lastEventId });
-    openStream(request, context, source, query.data.unnamed);
+    openStream(request, context, source, query.data.unnamed, 'job');
   },
 
   observer: async (request, route, { bridge }) => {
@@ -69,6 +82,7 @@ function openStream(
   { clients }: GatewayContext,
   source: SseSource,
   unnamed: boolean,
+  kind: SseStreamKind,
 ): void {
   const { req, res, cors } = request;
   if (request.head) {
@@ -81,7 +95,20 @@ function openStream(
       'Retry-After': '5',
     });
   }
-  clients.serve(req, res, source, unnamed, cors);
+  clients.serve(req, res, source, unnamed, cors, kind);
+}
+
+/** A text body (the metrics exposition), never cached. */
+function sendText(request: GatewayRequest, status: number, body: string, contentType: string): void {
+  const { res } = request;
+  if (res.headersSent || res.writableEnded || res.destroyed) return;
+  res.writeHead(status, {
+    ...request.cors,
+    'Content-Type': contentType,
+    'Cache-Control': 'no-cache',
+    'Content-Length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
 }
 
 /** The `/healthz` body: the bridge's stats with the gateway's counters folded in. */

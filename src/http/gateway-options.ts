@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
 import { callbackOption, integerOption } from '../options.js';
+import { gatewayMetricsSchema, type GatewayMetrics } from './metrics.js';
 import { serveSseOptionsSchema } from './serve-sse.js';
 
 /**
@@ -34,6 +35,12 @@ export interface GatewayOptions {
   maxBufferedBytes?: number;
   /** Where to log failures. Default: silent. */
   logger?: BridgeLogger;
+  /**
+   * Serve metrics at `/metrics` (behind `authorize`), e.g.
+   * `prometheusMetrics({ registry })` from `daemon-event-bridge/metrics`.
+   * Default: none (`/metrics` answers 404).
+   */
+  metrics?: GatewayMetrics;
 }
 
 const basePathError = 'expected "" or a path starting with "/" and not ending with "/"';
@@ -62,4 +69,5 @@ export const gatewayOptionsSchema = z.strictObject({
   retryMs: serveSseOptionsSchema.shape.retryMs,
   maxBufferedBytes: serveSseOptionsSchema.shape.maxBufferedBytes,
   logger: loggerSchema.optional(),
+  metrics: gatewayMetricsSchema.optional(),
 });

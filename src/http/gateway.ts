@@ -9,7 +9,7 @@ import { gatewayOptionsSchema, type GatewayOptions } from './gateway-options.js'
 import { sendError, type GatewayRequest } from './gateway-request.js';
 import { matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
-import { SseClients } from './sse-clients.js';
+import { SseClients, type SseStreamKind } from './sse-clients.js';
 
 /**
  * The gateway's own counters, beside the bridge's.
@@ -28,6 +28,8 @@ export interface GatewayStats {
   readonly slowClientsDropped: number;
   /** SSE requests answered 503 because `maxClients` were open. */
   readonly clientsRejected: number;
+  /** SSE responses open now, by stream: `all` (`/api/events/stream`) and `job` (`/api/jobs/:jobId/events`). */
+  readonly clientsByStream: Readonly<Record<SseStreamKind, number>>;
 }
 
 /**
@@ -62,7 +64,9 @@ const ALLOW = 'GET, HEAD, OPTIONS';
  * | `/api/events/stream?limit=1..200` (50) | SSE of `allEvents(limit)`, resumable, with `bridge_state` events |
  * | `/api/jobs/:jobId/events` | SSE of `jobEvents(jobId)`, resumable |
  * | `/api/jobs/:jobId/observer?limit=1..200` (20) | JSON array of `observerEvents` |
- * | `/healthz` | JSON: bridge state, consumers, counters, clients |
+ * | `/healthz` | JSON: bridge state, consumers, counters, clients (200 while the process works) |
+ * | `/readyz` | 200 when the bridge is connected (or idle, connecting on demand); else 503 with the reason |
+ * | `/metrics` | the `metrics` option's exposition (404 without one) |
  *
  * Both SSE routes take `unnamed=1`: daemon events are then sent without an
  * event name, so a page handles them all with `onmessage` (see {@link unnamedEvents}).
@@ -84,30 +88,33 @@ const ALLOW = 'GET, HEAD, OPTIONS';
  * ```
  */
 export function createGateway(bridge: DaemonEventBridge, options?: GatewayOptions): Gateway {
-  const { basePath, authorize, maxClients, corsOrigins, retryMs, maxBufferedBytes, logger } = parseOptions(
-    gatewayOptionsSchema,
-    options ?? {},
-    'gateway',
-  );
+  const { basePath, authorize, maxClients, corsOrigins, retryMs, maxBufferedBytes, logger, metrics } =
+    parseOptions(gatewayOptionsSchema, options ?? {}, 'gateway');
   const log = logger ?? silentLogger;
   let slowClientsDropped = 0;
   let closed = false;
-  const clients = new SseClients(maxClients, {
-    retryMs,
-    maxBufferedBytes,
-    onSlowClient: (info) => {
-      slowClientsDropped++;
-      log.warn('slow SSE client dropped', { ...info, slowClientsDropped });
+  const clients = new SseClients(
+    maxClients,
+    {
+      retryMs,
+      maxBufferedBytes,
+      onSlowClient: (info) => {
+        slowClientsDropped++;
+        log.warn('slow SSE client dropped', { ...info, slowClientsDropped });
+      },
+      onError: (error) => log.warn('SSE source failed', { error: describeError(error) }),
     },
-    onError: (error) => log.warn('SSE source failed', { error: describeError(error) }),
-  });
+    metrics,
+  );
   const stats = (): GatewayStats => ({
     clients: clients.size,
     maxClients,
     slowClientsDropped,
     clientsRejected: clients.clientsRejected,
+    clientsByStream: clients.byStream(),
   });
-  const context: GatewayContext = { bridge, clients, stats };
+  metrics?.attach({ bridge: () => bridge.stats(), gateway: stats });
+  const context: GatewayContext = { bridge, clients, stats, metrics };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const request = readRequest(req, res, corsOrigins);

@@ -14,5 +14,8 @@ export {
   type HardenServerOptions,
   type ResolvedHardenServerOptions,
 } from './harden-server.js';
+export type { GatewayMetrics, GatewayMetricsSources } from './metrics.js';
+export type { Readiness } from './readiness.js';
 export { MAX_LAST_EVENT_ID_LENGTH, readLastEventId, type LastEventIdResult } from './last-event-id.js';
 export { serveSse, SSE_HEADERS, type ServeSseOptions, type SlowClientInfo } from './serve-sse.js';
+export { receivedAt } from '../sse/received-at.js';

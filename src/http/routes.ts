@@ -3,7 +3,9 @@ export type GatewayRoute =
   | { readonly kind: 'stream' }
   | { readonly kind: 'jobEvents'; readonly jobIdSegment: string }
   | { readonly kind: 'observer'; readonly jobIdSegment: string }
-  | { readonly kind: 'healthz' };
+  | { readonly kind: 'healthz' }
+  | { readonly kind: 'readyz' }
+  | { readonly kind: 'metrics' };
 
 const JOB_ROUTE = /^\/api\/jobs\/([^/]+)\/(events|observer)$/;
 
@@ -23,6 +25,8 @@ export function matchRoute(pathname: string, basePath: string): GatewayRoute | u
   }
   if (pathname === '/api/events/stream') return { kind: 'stream' };
   if (pathname === '/healthz') return { kind: 'healthz' };
+  if (pathname === '/readyz') return { kind: 'readyz' };
+  if (pathname === '/metrics') return { kind: 'metrics' };
   const job = JOB_ROUTE.exec(pathname);
   if (job === null) return undefined;
   return { kind: job[2] === 'events' ? 'jobEvents' : 'observer', jobIdSegment: job[1]! };

@@ -71,6 +71,12 @@ export interface ServeSseOptions {
   onSlowClient?: (info: SlowClientInfo) => void;
   /** Called with the source's error, before the `event: error` frame is sent. */
   onError?: (error: unknown) => void;
+  /**
+   * Called after each write to the socket: how many message frames and bytes
+   * it carried, and its oldest message (for delivery latency, see
+   * `receivedAt`). On the hot path: keep it cheap. Used by gateway metrics.
+   */
+  onWrite?: (frames: number, bytes: number, oldest: SseMessage) => void;
 }
 
 /**
@@ -87,6 +93,7 @@ export const serveSseOptionsSchema = z.strictObject({
   headers: z.record(z.string(), z.string({ error: 'expected string header values' })).optional(),
   onSlowClient: callback<(info: SlowClientInfo) => void>(),
   onError: callback<(error: unknown) => void>(),
+  onWrite: callback<(frames: number, bytes: number, oldest: SseMessage) => void>(),
 });
 
 /**
@@ -122,7 +129,7 @@ export function serveSse(
   source: (lastEventId: string | undefined) => Observable<SseMessage>,
   options: ServeSseOptions = {},
 ): Subscription {
-  const { retryMs, maxBufferedBytes, headers, onSlowClient, onError } = parseOptions(
+  const { retryMs, maxBufferedBytes, headers, onSlowClient, onError, onWrite } = parseOptions(
     serveSseOptionsSchema,
     options,
     'serveSse',
@@ -154,7 +161,7 @@ export function serveSse(
     if (!res.writableEnded && !res.destroyed) res.end();
   });
 
-  const write = (frame: Buffer | string): void => {
+  const write = (frame: Buffer | string, message?: SseMessage): void => {
     if (subscription.closed) return;
     const held = res.writableLength;
     const frameBytes = typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
@@ -165,11 +172,12 @@ export function serveSse(
       return;
     }
     res.write(frame);
+    if (onWrite !== undefined && message !== undefined) notify(onWrite, 1, frameBytes, message);
   };
 
   subscription.add(
     defer(() => source(resume.lastEventId)).subscribe({
-      next: (message) => write(encodeSseFrame(message)),
+      next: (message) => write(encodeSseFrame(message), message),
       error: (error: unknown) => {
         write(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) }));
         subscription.unsubscribe();
@@ -182,9 +190,9 @@ export function serveSse(
 }
 
 /** Calls a user hook after the response is settled; a hook that throws cannot break the stream. */
-function notify<T>(hook: ((value: T) => void) | undefined, value: T): void {
+function notify<A extends unknown[]>(hook: ((...args: A) => void) | undefined, ...args: A): void {
   try {
-    hook?.(value);
+    hook?.(...args);
   } catch {
     // The response is already settled; nothing sensible is left to do with the hook's error.
   }

@@ -2,7 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable, Subscription } from 'rxjs';
 import { unnamedEvents } from '../operators/unnamed-events.js';
 import type { SseMessage } from '../sse/message.js';
+import { performance } from 'node:perf_hooks';
+import type { GatewayMetrics } from './metrics.js';
 import { serveSse, type ServeSseOptions } from './serve-sse.js';
+
+/** Which stream an SSE client reads: every event (`all`) or one job's (`job`). */
+export type SseStreamKind = 'all' | 'job';
 
 /** A stream source of one SSE route: the messages after the client's `Last-Event-ID`. */
 export type SseSource = (lastEventId: string | undefined) => Observable<SseMessage>;
@@ -13,11 +18,13 @@ export type SseSource = (lastEventId: string | undefined) => Observable<SseMessa
  */
 export class SseClients {
   private readonly open = new Set<Subscription>();
+  private readonly kinds: Record<SseStreamKind, number> = { all: 0, job: 0 };
   private rejected = 0;
 
   constructor(
     readonly maxClients: number,
     private readonly sseOptions: ServeSseOptions,
+    private readonly metrics?: GatewayMetrics,
   ) {}
 
   /** SSE responses open now. */
@@ -28,6 +35,11 @@ export class SseClients {
   /** SSE requests refused because `maxClients` were open. */
   get clientsRejected(): number {
     return this.rejected;
+  }
+
+  /** SSE responses open now, by stream kind (a copy). */
+  byStream(): Record<SseStreamKind, number> {
+    return { ...this.kinds };
   }
 
   /** True when one more client would exceed `maxClients`; counts the refusal. */
@@ -44,16 +56,32 @@ export class SseClients {
     source: SseSource,
     unnamed: boolean,
     headers: Record<string, string>,
+    kind: SseStreamKind,
   ): void {
     const messages: SseSource = unnamed ? (id) => source(id).pipe(unnamedEvents()) : source;
-    const subscription = serveSse(req, res, messages, { ...this.sseOptions, headers });
+    const onWrite = this.metrics && writeHook(this.metrics);
+    const subscription = serveSse(req, res, messages, {
+      ...this.sseOptions,
+      headers,
+      ...(onWrite && { onWrite }),
+    });
     if (subscription.closed) return;
     this.open.add(subscription);
-    subscription.add(() => this.open.delete(subscription));
+    this.kinds[kind]++;
+    subscription.add(() => {
+      this.open.delete(subscription);
+      this.kinds[kind]--;
+    });
   }
 
   /** Ends every open response. */
   closeAll(): void {
     for (const client of [...this.open]) client.unsubscribe();
   }
+}
+
+/** One client's write hook: the metrics learn when it connected, to tell its backlog from live events. */
+function writeHook(metrics: GatewayMetrics): NonNullable<ServeSseOptions['onWrite']> {
+  const connectedAt = performance.now();
+  return (frames, bytes, oldest) => metrics.onWrite(frames, bytes, oldest, connectedAt);
 }

@@ -1,5 +1,6 @@
 import { map, type MonoTypeOperatorFunction } from 'rxjs';
 import type { SseMessage } from '../sse/message.js';
+import { carryReceivedAt } from '../sse/received-at.js';
 
 const unnamed = new WeakMap<SseMessage, SseMessage>();
 
@@ -28,6 +29,7 @@ function unnamedEvent(message: SseMessage): SseMessage {
     const { data, id, retry } = message;
     copy = Object.freeze(retry === undefined ? { event: '', data, id } : { event: '', data, id, retry });
     unnamed.set(message, copy);
+    carryReceivedAt(message, copy);
   }
   return copy;
 }
