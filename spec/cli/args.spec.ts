@@ -32,6 +32,7 @@ describe('parseCli', () => {
         daemon: expect.objectContaining({ timeoutMs: 30_000, poolSize: 8 }) as unknown,
         bridge: expect.objectContaining({ heartbeatMs: 30_000, replaySize: 1_000 }) as unknown,
         gateway: expect.objectContaining({ basePath: '', maxClients: 1_000, corsOrigins: [] }) as unknown,
+        server: expect.objectContaining({ headersTimeoutMs: 10_000, maxConnections: 1_100 }) as unknown,
       },
     });
     expect(DEFAULT_SOCKET_PATH).toBe('/tmp/marianne.sock');

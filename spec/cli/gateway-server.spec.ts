@@ -1,6 +1,6 @@
 import { waitUntil } from '../support/wait-until';
 import { get } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
 import { DaemonEventBridge } from '../../src/bridge/bridge';
@@ -133,6 +133,30 @@ describe('startGatewayServer', () => {
         status: 200,
       });
     });
+  });
+
+  it('applies the hardenServer limits (defaults, or the ones given) and closes a silent socket at the header timeout', async () => {
+    http = await startGatewayServer({ bridge, host: '127.0.0.1', port: 0, logger });
+    expect(http.server).toMatchObject({
+      headersTimeout: 10_000,
+      requestTimeout: 30_000,
+      maxConnections: 1_100,
+    });
+    await http.close();
+    http = await startGatewayServer({
+      bridge,
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      limits: { headersTimeoutMs: 200, checkIntervalMs: 50 },
+    });
+    const { port } = new URL(http.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(http.hardened.stats().requestTimeouts).toBe(1);
   });
 
   it('closes gracefully: SSE clients get bridge_stopped, then the port is released', async () => {

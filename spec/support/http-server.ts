@@ -13,9 +13,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts `listener` on 127.0.0.1:0. */
-export async function startServer(listener: RequestListener): Promise<TestServer> {
+/** Starts `listener` on 127.0.0.1:0; `prepare` sees the server before it listens. */
+export async function startServer(
+  listener: RequestListener,
+  prepare: (server: Server) => void = () => {},
+): Promise<TestServer> {
   const server = createServer(listener);
+  prepare(server);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -5,6 +5,7 @@ import type { BridgeLogger } from '../logger.js';
 import { DaemonEventBridgeError } from '../errors.js';
 import { createGateway, type Gateway } from '../http/gateway.js';
 import type { GatewayOptions } from '../http/gateway-options.js';
+import { hardenServer, type HardenedServer, type HardenServerOptions } from '../http/harden-server.js';
 import { defaultDashboardDir, StaticFiles } from './static-files.js';
 import { bearerTokenAuthorizer } from './token-auth.js';
 
@@ -41,6 +42,8 @@ export interface GatewayServerOptions {
   readonly gateway?: Omit<GatewayOptions, 'authorize' | 'logger'>;
   /** Where the dashboard's files are. Default {@link defaultDashboardDir}. */
   readonly dashboardDir?: string;
+  /** Timeouts and caps against slow or greedy clients; defaults of {@link hardenServer}. */
+  readonly limits?: HardenServerOptions;
 }
 
 /** A listening gateway; see {@link startGatewayServer}. */
@@ -49,6 +52,8 @@ export interface GatewayServer {
   readonly url: string;
   readonly server: Server;
   readonly gateway: Gateway;
+  /** The limits applied to {@link server} and what they turned away. */
+  readonly hardened: HardenedServer;
   /**
    * Ends every SSE response, stops listening and closes the remaining
    * connections (idle ones at once, busy ones after `graceMs`, 500).
@@ -95,6 +100,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   };
 
   const server = createServer(handler);
+  const hardened = hardenServer(server, options.limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
     server.listen({ host, port }, () => resolve());
@@ -116,7 +122,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     });
     return closing;
   };
-  return { url, server, gateway, close };
+  return { url, server, gateway, hardened, close };
 }
 
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {

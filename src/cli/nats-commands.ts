@@ -1,3 +1,4 @@
+import { loadMetrics } from './metrics.js';
 import { DaemonEventBridge } from '../bridge/bridge.js';
 import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
 import type { BridgeLogger } from '../logger.js';
@@ -68,8 +69,10 @@ export async function runServeNats(
 ): Promise<RunningCommand> {
   const nc = await connectNats(options.nats.servers, 'gateway', logger);
   const bridge = new DaemonEventBridge(new JetStreamEventLog(nc, { ...logOptions(options.nats), logger }), {
+    ...options.bridge,
     logger,
   });
+  const metrics = await loadMetrics(logger);
   const states = logBridgeState(bridge, logger);
   bridge.start();
   const release = async (): Promise<void> => {
@@ -78,7 +81,15 @@ export async function runServeNats(
     await nc.close();
   };
   const { running, http } = await serveCommand(
-    { bridge, host: options.host, port: options.port, token: options.token, logger },
+    {
+      bridge,
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      logger,
+      gateway: { ...options.gateway, ...(metrics ? { metrics } : {}) },
+      limits: options.server,
+    },
     release,
   );
   logger.info('serving', {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { bridgeOptionsSchema } from '../bridge/bridge-options.js';
 import { unixSocketDaemonClientOptionsSchema } from '../daemon/unix-socket-client.js';
 import { gatewayOptionsSchema } from '../http/gateway-options.js';
+import { hardenServerOptionsSchema } from '../http/harden-server.js';
 import { deriveFlags, type OptionFlag, type OptionGroup } from './option-flags.js';
 
 /*
@@ -81,14 +82,38 @@ const GATEWAY_GROUP = {
   },
 } as const satisfies OptionGroup;
 
+/** The HTTP server's timeouts and caps against slow or greedy clients (see hardenServer). */
+const SERVER_GROUP = {
+  key: 'server',
+  what: 'server',
+  schema: hardenServerOptionsSchema,
+  prefix: '',
+  noFlag: {},
+  help: {
+    headersTimeoutMs: 'a request must send its headers within this time, in ms (slowloris bound)',
+    requestTimeoutMs: 'a request must arrive whole within this time, in ms (SSE streams are not cut by it)',
+    keepAliveTimeoutMs: 'an idle keep-alive connection is closed after this time, in ms',
+    checkIntervalMs: 'how often the header and request timeouts are checked, in ms',
+    maxConnections: 'open sockets allowed at once (SSE streams included); beyond, new ones are closed',
+    maxHeaderBytes: 'the largest request head accepted; beyond, 431',
+    maxHeadersCount: 'the most request headers read',
+  },
+} as const satisfies OptionGroup;
+
 /** Every library option group of `serve`, in `--help` order. */
-export const SERVE_OPTION_GROUPS: readonly OptionGroup[] = [DAEMON_GROUP, BRIDGE_GROUP, GATEWAY_GROUP];
+export const SERVE_OPTION_GROUPS: readonly OptionGroup[] = [
+  DAEMON_GROUP,
+  BRIDGE_GROUP,
+  GATEWAY_GROUP,
+  SERVER_GROUP,
+];
 
 /** Titles of the groups in `--help`. */
 export const GROUP_TITLES: Readonly<Record<string, string>> = {
   daemon: 'Daemon client',
   bridge: 'Bridge',
   gateway: 'Gateway',
+  server: 'HTTP server',
 };
 
 /** The derived flags of every group of `serve`. */
@@ -106,4 +131,5 @@ export interface ServeLibraryOptions {
   readonly daemon: Settable<typeof DAEMON_GROUP.schema, keyof typeof DAEMON_GROUP.noFlag>;
   readonly bridge: Settable<typeof BRIDGE_GROUP.schema, keyof typeof BRIDGE_GROUP.noFlag>;
   readonly gateway: Settable<typeof GATEWAY_GROUP.schema, keyof typeof GATEWAY_GROUP.noFlag>;
+  readonly server: z.output<typeof SERVER_GROUP.schema>;
 }

@@ -41,6 +41,7 @@ export async function runServe(options: ServeOptions, logger: BridgeLogger): Pro
       token: options.token,
       logger,
       gateway: { ...options.gateway, ...(metrics ? { metrics } : {}) },
+      limits: options.server,
     },
     release,
   );

@@ -5,6 +5,15 @@ export { unnamedEvents } from '../operators/unnamed-events.js';
 export { withBridgeState } from '../operators/with-bridge-state.js';
 export { createGateway, type Gateway, type GatewayStats } from './gateway.js';
 export type { GatewayOptions } from './gateway-options.js';
+export {
+  hardenServer,
+  hardenServerOptionsSchema,
+  ServerListeningError,
+  type HardenedServer,
+  type HardenedServerStats,
+  type HardenServerOptions,
+  type ResolvedHardenServerOptions,
+} from './harden-server.js';
 export type { GatewayMetrics, GatewayMetricsSources } from './metrics.js';
 export type { Readiness } from './readiness.js';
 export { MAX_LAST_EVENT_ID_LENGTH, readLastEventId, type LastEventIdResult } from './last-event-id.js';
