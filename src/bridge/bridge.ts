@@ -21,7 +21,7 @@ import {
 } from 'rxjs';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { daemonSource, isBridgeSource, type BridgeSource, type SourceEvent } from './event-source.js';
-import { daemonEventSchema } from '../daemon/daemon-event.js';
+import { daemonEventSchema, isDaemonEvent } from '../daemon/daemon-event.js';
 import type { SkippedLineCounts } from '../daemon/skip-counters.js';
 import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
@@ -402,9 +402,8 @@ export class DaemonEventBridge {
 
   /** Validates and serialises one source event as event `seq`; counts and logs what it skips. */
   private toBridgeEvent({ raw, conductor }: SourceEvent, seq: number): BridgeEvent | undefined {
-    const result = daemonEventSchema.safeParse(raw);
-    if (!result.success) {
-      const issue = result.error.issues[0];
+    if (!isDaemonEvent(raw)) {
+      const issue = daemonEventSchema.safeParse(raw).error?.issues[0];
       const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
       this.skipInvalid(`invalid daemon event skipped (${where}${issue?.message ?? 'invalid'})`, raw);
       return undefined;

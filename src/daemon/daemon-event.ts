@@ -29,3 +29,53 @@ export const daemonEventSchema = z.looseObject({
  * ```
  */
 export type DaemonEvent = z.infer<typeof daemonEventSchema>;
+
+/**
+ * True exactly when {@link daemonEventSchema} accepts `value`, without
+ * building zod's result (about 10× cheaper per event). The schema stays the
+ * boundary and the source of error messages: run it when this returns false.
+ * `spec/daemon/daemon-event.spec.ts` checks that both agree on arbitrary input.
+ *
+ * @example
+ * ```ts
+ * if (!isDaemonEvent(raw)) reason = daemonEventSchema.safeParse(raw).error?.issues[0]?.message;
+ * ```
+ */
+export function isDaemonEvent(value: unknown): value is DaemonEvent {
+  if (!isObject(value)) return false;
+  const event = value as Record<string, unknown>;
+  const sheet = event['sheet_num'];
+  return (
+    isNullishOr(event['job_id'], 'string') &&
+    isNullishOr(event['event'], 'string') &&
+    isNullishOr(event['event_type'], 'string') &&
+    (sheet == null || Number.isSafeInteger(sheet)) &&
+    isNullishOr(event['timestamp'], 'number', true) &&
+    isRecordOrNullish(event['data'])
+  );
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNullishOr(value: unknown, type: 'string' | 'number', finite = false): boolean {
+  if (value == null) return true;
+  return typeof value === type && (!finite || Number.isFinite(value));
+}
+
+/** zod 4's `z.record(z.string(), …)`: a plain object (its test, verbatim) without enumerable symbol keys. */
+function isRecordOrNullish(value: unknown): boolean {
+  if (value == null) return true;
+  if (!isObject(value)) return false;
+  const ctor: unknown = (value as { constructor?: unknown }).constructor;
+  if (ctor !== undefined && typeof ctor === 'function') {
+    const prototype: unknown = (ctor as { prototype?: unknown }).prototype;
+    if (!isObject(prototype) || !Object.prototype.hasOwnProperty.call(prototype, 'isPrototypeOf'))
+      return false;
+  }
+  for (const key of Object.getOwnPropertySymbols(value)) {
+    if (Object.prototype.propertyIsEnumerable.call(value, key)) return false;
+  }
+  return true;
+}
