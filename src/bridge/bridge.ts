@@ -13,7 +13,6 @@ import {
   Observable,
   of,
   share,
-  Subject,
   switchMap,
   tap,
   timer,
@@ -29,15 +28,10 @@ import { silentLogger, type BridgeLogger } from '../logger.js';
 import type { SseMessage } from '../sse/message.js';
 import { markReceived } from '../sse/received-at.js';
 import { toSseMessage } from './to-sse-message.js';
-import {
-  BRIDGE_STOPPED,
-  heartbeatMessage,
-  streamResetMessage,
-  type StreamResetReason,
-} from './control-messages.js';
-import { endOn } from '../operators/end-on.js';
+import { streamResetMessage, type StreamResetReason } from './control-messages.js';
+import { BridgeConsumer, type BridgeEvent, type ConsumerHost, type RouteKey } from './bridge-consumer.js';
 import { EventRouter } from './event-router.js';
-import { heartbeat } from '../operators/heartbeat.js';
+import { HeartbeatClock } from './heartbeat-clock.js';
 import { observerHistory } from './observer-history.js';
 import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
 import { reconnect } from '../operators/reconnect.js';
@@ -122,14 +116,6 @@ export interface ResumeOptions {
   readonly conductor?: string | undefined;
 }
 
-/** One daemon event as the bridge keeps it: numbered, routed and serialised once. */
-interface BridgeEvent {
-  readonly seq: number;
-  readonly jobId: string | undefined;
-  readonly conductor: string | undefined;
-  readonly message: SseMessage;
-}
-
 /**
  * What a consumer replays before it goes live: events at hand, or (a log
  * resume older than the ring) a replay still to read, during which live
@@ -138,12 +124,6 @@ interface BridgeEvent {
 type Backlog =
   | { readonly events: readonly BridgeEvent[]; readonly notice?: SseMessage; readonly later?: undefined }
   | { readonly events: readonly []; readonly later: Observable<SseMessage>; readonly afterSeq: number };
-
-/** Which consumers an event goes to: a job (or all), on a conductor (or any). */
-interface RouteKey {
-  readonly jobId: string | undefined;
-  readonly conductor: string | undefined;
-}
 
 /**
  * Turns one daemon event subscription into per-job and global streams of SSE
@@ -170,7 +150,8 @@ export class DaemonEventBridge {
   private readonly instanceId: string;
   private readonly ring: ReplayRing<BridgeEvent>;
   private readonly router = new EventRouter<BridgeEvent>();
-  private readonly stopSignal = new Subject<void>();
+  private readonly clock: HeartbeatClock<BridgeConsumer>;
+  private readonly host: ConsumerHost;
   private readonly stateSubject = new BehaviorSubject<BridgeState>('idle');
   private readonly connection$: Observable<never>;
   private runningConnection: Subscription | undefined;
@@ -214,6 +195,8 @@ export class DaemonEventBridge {
     this.instanceId = this.options.instanceId ?? randomBytes(4).toString('hex');
     this.ring = new ReplayRing(this.options.replaySize);
     this.connection$ = this.createConnection();
+    this.clock = new HeartbeatClock(this.options.heartbeatMs, this.options.scheduler);
+    this.host = { router: this.router, clock: this.clock, releaseConnection: () => this.releaseConnection() };
   }
 
   /** True between `start()` and `stop()`. */
@@ -237,7 +220,7 @@ export class DaemonEventBridge {
   stop(): void {
     if (!this.isRunning) return;
     this.isRunning = false;
-    this.stopSignal.next();
+    for (const consumer of this.clock.members()) consumer.stop();
     this.runningConnection?.unsubscribe();
     this.runningConnection = undefined;
     this.setState('stopped');
@@ -414,7 +397,7 @@ export class DaemonEventBridge {
       const message = Object.freeze(toSseMessage(object, this.eventId(seq)));
       markReceived(message, performance.now());
       const jobId = typeof object['job_id'] === 'string' ? object['job_id'] : undefined;
-      return { seq, jobId, conductor, message };
+      return { seq, jobId, conductor, message, at: this.options.scheduler.now() };
     } catch (error) {
       this.skipInvalid(`daemon event cannot be serialised (${describeError(error)})`, undefined);
       return undefined;
@@ -426,7 +409,7 @@ export class DaemonEventBridge {
     this.counters.eventsIn++;
     if (event.conductor !== undefined) {
       const seen = this.conductors.get(event.conductor);
-      const now = this.options.scheduler.now();
+      const now = event.at;
       if (seen === undefined) this.conductors.set(event.conductor, { events: 1, lastEventAt: now });
       else {
         seen.events++;
@@ -443,50 +426,42 @@ export class DaemonEventBridge {
   }
 
   /**
-   * One consumer: its route, with heartbeats, until stop (then `bridge_stopped`).
+   * One consumer: its backlog, then its live route in the router, with
+   * heartbeats, until stop (then `bridge_stopped`). It holds a reference on
+   * the shared daemon connection while subscribed (which emits nothing, so
+   * holding it costs nothing per event). While a log replay runs, live
+   * events wait in a buffer: the route is registered before the replay
+   * starts, the replay ends at the newest event the bridge had then, so no
+   * event is missed or sent twice.
    */
   private consume(key: RouteKey, backlog: () => Backlog): Observable<SseMessage> {
-    const { heartbeatMs, scheduler } = this.options;
-    return defer(() => (this.isRunning ? this.route(key, backlog) : EMPTY)).pipe(
-      heartbeat(heartbeatMs, () => heartbeatMessage(scheduler), scheduler),
-      endOn(this.stopSignal, BRIDGE_STOPPED),
-    );
-  }
-
-  /**
-   * A consumer's messages: its backlog, then its live route in the router.
-   * It holds a reference on the shared daemon connection while subscribed
-   * (which emits nothing, so holding it costs nothing per event). While a
-   * log replay runs, live events wait in a buffer: the route is registered
-   * before the replay starts, the replay ends at the newest event the bridge
-   * had then, so no event is missed or sent twice.
-   */
-  private route(key: RouteKey, backlog: () => Backlog): Observable<SseMessage> {
     return new Observable<SseMessage>((subscriber) => {
+      if (!this.isRunning) return subscriber.complete();
+      const consumer = new BridgeConsumer(subscriber, key, this.host);
+      subscriber.add(consumer);
+      this.clock.join(consumer);
       const plan = backlog();
-      const forward = (event: BridgeEvent) => {
-        if (key.conductor === undefined || event.conductor === key.conductor) subscriber.next(event.message);
-      };
       if (plan.later === undefined) {
-        if (plan.notice !== undefined) subscriber.next(plan.notice);
-        for (const event of plan.events) subscriber.next(event.message);
-        subscriber.add(this.router.add(key.jobId, forward, this.seq));
+        if (plan.notice !== undefined) consumer.emit(plan.notice);
+        for (const event of plan.events) consumer.emit(event.message);
+        consumer.afterSeq = this.seq;
       } else {
-        let waiting: BridgeEvent[] | undefined = [];
-        const live = (event: BridgeEvent) => (waiting === undefined ? forward(event) : waiting.push(event));
-        subscriber.add(this.router.add(key.jobId, live, plan.afterSeq));
+        consumer.waiting = [];
+        consumer.afterSeq = plan.afterSeq;
+      }
+      if (subscriber.closed) return;
+      this.router.addRoute(key.jobId, consumer);
+      consumer.routed = true;
+      if (plan.later !== undefined) {
         subscriber.add(
           plan.later.subscribe({
-            next: (message) => subscriber.next(message),
-            complete: () => {
-              const held = waiting ?? [];
-              waiting = undefined;
-              for (const event of held) forward(event);
-            },
+            next: (message) => consumer.emit(message),
+            complete: () => consumer.goLive(),
           }),
         );
       }
-      subscriber.add(this.holdConnection());
+      this.holdConnection();
+      consumer.held = true;
     });
   }
 
@@ -495,19 +470,17 @@ export class DaemonEventBridge {
    * connection has one subscriber for all consumers, so a consumer costs a
    * counter, not a subscriber, and leaves in O(1).
    */
-  private holdConnection(): () => void {
+  private holdConnection(): void {
     if (this.consumersHolding++ === 0 || this.consumerHold?.closed !== false) {
       this.consumerHold = this.connection$.subscribe();
     }
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
-      if (--this.consumersHolding > 0) return;
-      const hold = this.consumerHold;
-      this.consumerHold = undefined;
-      hold?.unsubscribe();
-    };
+  }
+
+  private releaseConnection(): void {
+    if (--this.consumersHolding > 0) return;
+    const hold = this.consumerHold;
+    this.consumerHold = undefined;
+    hold?.unsubscribe();
   }
 
   /** The backlog for a resume after `lastEventId`: exactly the events after it, or a `stream_reset`. */

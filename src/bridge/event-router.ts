@@ -4,8 +4,9 @@ export interface Routable {
   readonly jobId: string | undefined;
 }
 
-interface Route<T> {
-  readonly deliver: (event: T) => void;
+/** A consumer in the router: it gets the events with `seq > afterSeq`. */
+export interface Route<T> {
+  deliver(event: T): void;
   readonly afterSeq: number;
 }
 
@@ -52,19 +53,32 @@ export class EventRouter<T extends Routable> {
    */
   add(jobId: string | undefined, deliver: (event: T) => void, afterSeq: number): () => void {
     const route: Route<T> = { deliver, afterSeq };
+    this.addRoute(jobId, route);
+    return () => this.removeRoute(jobId, route);
+  }
+
+  /** Registers `route` (an object: no closure per consumer); {@link removeRoute} takes it out. */
+  addRoute(jobId: string | undefined, route: Route<T>): void {
     if (jobId === undefined) {
       this.global.add(route);
-      return () => this.global.delete(route);
+      return;
     }
     let routes = this.byJob.get(jobId);
     if (routes === undefined) this.byJob.set(jobId, (routes = new Set()));
     routes.add(route);
     this.jobRoutes++;
-    return () => {
-      if (!routes.delete(route)) return;
-      this.jobRoutes--;
-      if (routes.size === 0 && this.byJob.get(jobId) === routes) this.byJob.delete(jobId);
-    };
+  }
+
+  /** Takes out a route registered with {@link addRoute} for the same `jobId`; a no-op when it is not there. */
+  removeRoute(jobId: string | undefined, route: Route<T>): void {
+    if (jobId === undefined) {
+      this.global.delete(route);
+      return;
+    }
+    const routes = this.byJob.get(jobId);
+    if (routes === undefined || !routes.delete(route)) return;
+    this.jobRoutes--;
+    if (routes.size === 0) this.byJob.delete(jobId);
   }
 }
 

@@ -1,0 +1,96 @@
+import type { Subscriber } from 'rxjs';
+import type { SseMessage } from '../sse/message.js';
+import { BRIDGE_STOPPED, heartbeatMessage } from './control-messages.js';
+import type { Route, EventRouter } from './event-router.js';
+import type { Beater, HeartbeatClock } from './heartbeat-clock.js';
+
+/** One daemon event as the bridge keeps it: numbered, routed and serialised once. */
+export interface BridgeEvent {
+  readonly seq: number;
+  readonly jobId: string | undefined;
+  readonly conductor: string | undefined;
+  readonly message: SseMessage;
+  /** When the bridge received it (the scheduler's clock). */
+  readonly at: number;
+}
+
+/** Which consumers an event goes to: a job (or all), on a conductor (or any). */
+export interface RouteKey {
+  readonly jobId: string | undefined;
+  readonly conductor: string | undefined;
+}
+
+/** What a consumer uses of its bridge. */
+export interface ConsumerHost {
+  readonly router: EventRouter<BridgeEvent>;
+  readonly clock: HeartbeatClock<BridgeConsumer>;
+  releaseConnection(): void;
+}
+
+/**
+ * One subscriber of `jobEvents`/`allEvents`, in one object: its route in the
+ * router, its place on the bridge's heartbeat clock, its stop, and its
+ * teardown (it is the subscriber's finalizer). A delivery goes router →
+ * `deliver` → the subscriber, with no operator layers in between; an idle
+ * consumer holds no timer and no closure.
+ */
+export class BridgeConsumer implements Beater, Route<BridgeEvent> {
+  lastEmission = 0;
+  newer: Beater | undefined;
+  older: Beater | undefined;
+  afterSeq = 0;
+  /** While a log replay runs: the live events that wait for it. */
+  waiting: BridgeEvent[] | undefined;
+  routed = false;
+  held = false;
+  private open = true;
+
+  constructor(
+    private readonly subscriber: Subscriber<SseMessage>,
+    readonly key: RouteKey,
+    private readonly host: ConsumerHost,
+  ) {}
+
+  /** Emits `message`, noting the time for the heartbeat. */
+  emit(message: SseMessage, now = this.host.clock.scheduler.now()): void {
+    if (!this.open) return;
+    this.host.clock.touch(this, now);
+    this.subscriber.next(message);
+  }
+
+  /** A live event from the router. */
+  deliver(event: BridgeEvent): void {
+    if (this.waiting !== undefined) this.waiting.push(event);
+    else if (this.wants(event)) this.emit(event.message, event.at);
+  }
+
+  /** The log replay is done: the live events that waited go out (now). */
+  goLive(): void {
+    const held = this.waiting ?? [];
+    this.waiting = undefined;
+    for (const event of held) if (this.wants(event)) this.emit(event.message);
+  }
+
+  private wants(event: BridgeEvent): boolean {
+    return this.key.conductor === undefined || event.conductor === this.key.conductor;
+  }
+
+  beat(): void {
+    this.subscriber.next(heartbeatMessage(this.host.clock.scheduler));
+  }
+
+  /** The bridge stops: `bridge_stopped`, then complete. */
+  stop(): void {
+    this.subscriber.next(BRIDGE_STOPPED);
+    this.subscriber.complete();
+  }
+
+  /** The teardown: off the clock, out of the router, the connection released. */
+  unsubscribe(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.host.clock.leave(this);
+    if (this.routed) this.host.router.removeRoute(this.key.jobId, this);
+    if (this.held) this.host.releaseConnection();
+  }
+}
