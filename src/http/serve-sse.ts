@@ -149,7 +149,7 @@ export function serveSse(
   res.socket?.setNoDelay(true);
   res.write(`retry: ${retryMs}\n\n`);
 
-  const session = new SseSession(res, subscription, { onSlowClient, onError, onWrite });
+  const session = new SseSession(res, subscription, onSlowClient, onError, onWrite);
   session.writer = new SseWriter(res, maxBufferedBytes, budget, session);
   sessions.set(res, session);
   res.on('close', endSession);
@@ -192,7 +192,9 @@ class SseSession implements Observer<SseMessage>, Unsubscribable {
   constructor(
     private readonly res: ServerResponse,
     readonly subscription: Subscription,
-    private readonly hooks: Pick<ServeSseOptions, 'onSlowClient' | 'onError' | 'onWrite'>,
+    private readonly onSlowClient: ServeSseOptions['onSlowClient'],
+    private readonly onError: ServeSseOptions['onError'],
+    private readonly onWrite: ServeSseOptions['onWrite'],
   ) {}
 
   next(message: SseMessage): void {
@@ -202,13 +204,12 @@ class SseSession implements Observer<SseMessage>, Unsubscribable {
   error(error: unknown): void {
     this.writer.write(Buffer.from(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) })));
     this.subscription.unsubscribe();
-    notify(this.hooks.onError, error);
+    notify(this.onError, error);
   }
 
   /** The writer wrote `frames` frames in one chunk; `oldest` is the first message among them. */
   wrote(frames: number, bytes: number, oldest: SseMessage | undefined): void {
-    if (this.hooks.onWrite !== undefined && oldest !== undefined)
-      notify(this.hooks.onWrite, frames, bytes, oldest);
+    if (this.onWrite !== undefined && oldest !== undefined) notify(this.onWrite, frames, bytes, oldest);
   }
 
   complete(): void {
@@ -218,7 +219,7 @@ class SseSession implements Observer<SseMessage>, Unsubscribable {
   /** The writer dropped the client (too slow, or the budget). */
   dropped(info: SlowClientInfo): void {
     this.subscription.unsubscribe();
-    notify(this.hooks.onSlowClient, info);
+    notify(this.onSlowClient, info);
   }
 
   /** Teardown of the subscription: the response ends (after what is queued). */

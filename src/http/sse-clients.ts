@@ -68,15 +68,27 @@ export class SseClients {
     if (subscription.closed) return;
     this.open.add(subscription);
     this.kinds[kind]++;
-    subscription.add(() => {
-      this.open.delete(subscription);
-      this.kinds[kind]--;
-    });
+    subscription.add(new OpenClient(this.open, this.kinds, subscription, kind));
   }
 
   /** Ends every open response. */
   closeAll(): void {
     for (const client of [...this.open]) client.unsubscribe();
+  }
+}
+
+/** The teardown of one open client (an object: smaller than a closure and its context). */
+class OpenClient {
+  constructor(
+    private readonly open: Set<Subscription>,
+    private readonly kinds: Record<SseStreamKind, number>,
+    private readonly subscription: Subscription,
+    private readonly kind: SseStreamKind,
+  ) {}
+
+  unsubscribe(): void {
+    if (!this.open.delete(this.subscription)) return;
+    this.kinds[this.kind]--;
   }
 }
 
