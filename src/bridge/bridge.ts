@@ -394,8 +394,9 @@ export class DaemonEventBridge {
     let object = raw as JsonObject;
     if (conductor !== undefined && !('conductor' in object)) object = { ...object, conductor };
     try {
-      const message = Object.freeze(toSseMessage(object, this.eventId(seq)));
+      const message = toSseMessage(object, this.eventId(seq));
       markReceived(message, performance.now());
+      Object.freeze(message);
       const jobId = typeof object['job_id'] === 'string' ? object['job_id'] : undefined;
       return { seq, jobId, conductor, message, at: this.options.scheduler.now() };
     } catch (error) {

@@ -1,11 +1,16 @@
 import type { SseMessage } from './message.js';
 
+/** The stamp of a message marked before it was frozen: a non-enumerable property, invisible to JSON, spreads and equality. */
+const RECEIVED_AT = Symbol('receivedAt');
+/** The stamps of messages already frozen when marked. */
 const stamps = new WeakMap<SseMessage, number>();
 
 /**
  * Notes when the daemon event behind `message` was received
  * (`performance.now()` milliseconds), so a write can measure delivery latency.
- * Kept beside the message (weakly), never on it: messages stay plain, frozen objects.
+ * Kept on the message as a non-enumerable symbol property when it is not frozen yet (mark before
+ * freezing: cheaper than a `WeakMap`, whose entries cost the garbage collector), else beside it
+ * (weakly); either way messages stay plain objects to JSON, spreads and equality.
  *
  * @example
  * ```ts
@@ -16,7 +21,8 @@ const stamps = new WeakMap<SseMessage, number>();
  * ```
  */
 export function markReceived(message: SseMessage, at: number): void {
-  stamps.set(message, at);
+  if (Object.isExtensible(message)) Object.defineProperty(message, RECEIVED_AT, { value: at });
+  else stamps.set(message, at);
 }
 
 /**
@@ -33,7 +39,7 @@ export function markReceived(message: SseMessage, at: number): void {
  * ```
  */
 export function receivedAt(message: SseMessage): number | undefined {
-  return stamps.get(message);
+  return (message as { readonly [RECEIVED_AT]?: number })[RECEIVED_AT] ?? stamps.get(message);
 }
 
 /**
@@ -48,6 +54,6 @@ export function receivedAt(message: SseMessage): number | undefined {
  * ```
  */
 export function carryReceivedAt(original: SseMessage, copy: SseMessage): void {
-  const at = stamps.get(original);
-  if (at !== undefined) stamps.set(copy, at);
+  const at = receivedAt(original);
+  if (at !== undefined) markReceived(copy, at);
 }
