@@ -52,8 +52,12 @@ export class HeartbeatClock<M extends Beater = Beater> {
 
   /** `member` emitted at `now`. */
   touch(member: M, now: number): void {
+    // Already stamped `now`: every member after it is too (the list is sorted), so it stays put.
+    if (member.lastEmission === now || this.newest === member) {
+      member.lastEmission = now;
+      return;
+    }
     member.lastEmission = now;
-    if (this.newest === member) return;
     this.unlink(member);
     this.append(member);
   }
