@@ -33,6 +33,21 @@ describe('HeartbeatClock', () => {
     expect(b).toEqual([13, 23, 33]);
   });
 
+  it('keeps members sorted when an emission comes at the time a member already has', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const clock = new HeartbeatClock(10, scheduler);
+    const beats: number[] = [];
+    const a = member(scheduler, beats);
+    const b = member(scheduler, beats);
+    clock.join(a);
+    clock.join(b);
+    clock.touch(a, 0); // same time: a stays first
+    at(scheduler, 4, () => clock.touch(a, 4)); // later: a moves behind b
+    runUntil(scheduler, 15);
+    expect(beats).toEqual([10, 14]);
+    expect([...clock.members()]).toEqual([b, a]);
+  });
+
   it('cancels its one timer when the last member leaves, and re-arms on the next join', () => {
     const scheduler = new VirtualTimeScheduler();
     const clock = new HeartbeatClock(10, scheduler);
