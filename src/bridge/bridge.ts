@@ -53,6 +53,8 @@ import { ReplayRing } from './replay-ring.js';
  *
  * @example
  * ```ts
+ * import type { BridgeState } from 'daemon-event-bridge';
+ *
  * bridge.state$.subscribe((state: BridgeState) => badge.textContent = state);
  * ```
  */
@@ -157,6 +159,8 @@ interface RouteKey {
  *
  * @example
  * ```ts
+ * import { DaemonEventBridge, UnixSocketDaemonClient } from 'daemon-event-bridge';
+ *
  * const bridge = new DaemonEventBridge(new UnixSocketDaemonClient());
  * bridge.start();
  * bridge.jobEvents('nightly-refactor').subscribe((message) => console.log(message.event, message.data));
@@ -274,6 +278,8 @@ export class DaemonEventBridge {
    *
    * @example
    * ```ts
+   * import { encodeSse } from 'daemon-event-bridge';
+   *
    * bridge.allEvents(50).subscribe((message) => res.write(encodeSse(message)));
    * ```
    */
@@ -300,6 +306,8 @@ export class DaemonEventBridge {
    *
    * @example
    * ```ts
+   * import { firstValueFrom } from 'rxjs';
+   *
    * const history = await firstValueFrom(bridge.observerEvents('nightly-refactor', 20));
    * ```
    */

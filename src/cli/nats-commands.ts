@@ -15,6 +15,8 @@ import { logBridgeState, serveCommand, type RunningCommand } from './command.js'
  *
  * @example
  * ```ts
+ * import { runRelay } from './nats-commands.js';
+ *
  * const running = await runRelay(options, logger);
  * await running.stop();
  * ```
@@ -60,6 +62,8 @@ export async function runRelay(
  *
  * @example
  * ```ts
+ * import { runServeNats } from './nats-commands.js';
+ *
  * const running = await runServeNats({ ...serveOptions, nats: { servers: 'nats://127.0.0.1:4222', prefix: undefined, stream: undefined } }, logger);
  * ```
  */

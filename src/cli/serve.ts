@@ -14,6 +14,8 @@ import { loadMetrics } from './metrics.js';
  *
  * @example
  * ```ts
+ * import { runServe } from './serve.js';
+ *
  * const command = parseCli(['serve', '--port', '0'], process.env);
  * if (command.command === 'serve') {
  *   const running = await runServe(command.options, logger);

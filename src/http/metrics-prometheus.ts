@@ -18,6 +18,8 @@ export const METRIC_PREFIX = 'daemon_event_bridge_';
  *
  * @example
  * ```ts
+ * import { prometheusMetrics } from 'daemon-event-bridge/metrics';
+ *
  * prometheusMetrics({ latencyBuckets: [...DEFAULT_LATENCY_BUCKETS, 10] });
  * ```
  */
