@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import { DaemonEventBridge, DaemonEventBridgeError } from 'daemon-event-bridge';
+ *
  * try { new DaemonEventBridge(client, { heartbeatMs: 0 }); }
  * catch (error) {
  *   if (error instanceof DaemonEventBridgeError) console.error(error.code, error.message);
@@ -26,6 +28,8 @@ export abstract class DaemonEventBridgeError extends Error {
  *
  * @example
  * ```ts
+ * import { DaemonEventBridge } from 'daemon-event-bridge';
+ *
  * new DaemonEventBridge(client, { heartbeatMs: 0 });
  * // InvalidOptionsError: Invalid bridge option "heartbeatMs": expected an integer from 1 to 2147483647, got 0
  * ```
@@ -74,6 +78,8 @@ export function errorMessage(error: unknown): string {
  *
  * @example
  * ```ts
+ * import { describeError } from './errors.js';
+ *
  * logger.warn('call failed', { error: describeError(error) }); // 'DaemonTimeoutError: …'
  * ```
  */

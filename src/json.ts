@@ -3,6 +3,8 @@
  *
  * @example
  * ```ts
+ * import type { JsonObject } from 'daemon-event-bridge';
+ *
  * const event: JsonObject = { job_id: 'nightly', event: 'sheet.started', timestamp: 1764000000 };
  * ```
  */
@@ -13,6 +15,8 @@ export type JsonObject = Record<string, unknown>;
  *
  * @example
  * ```ts
+ * import { isJsonObject } from './json.js';
+ *
  * isJsonObject({ a: 1 }); // true
  * isJsonObject([1]);      // false
  * ```

@@ -7,6 +7,8 @@ import type { JsonObject } from './json.js';
  *
  * @example
  * ```ts
+ * import type { BridgeLogger } from 'daemon-event-bridge';
+ *
  * const logger: BridgeLogger = { debug() {}, info: console.info, warn: console.warn, error: console.error };
  * ```
  */
@@ -22,6 +24,8 @@ export interface BridgeLogger {
  *
  * @example
  * ```ts
+ * import { silentLogger } from 'daemon-event-bridge';
+ *
  * const logger = options.logger ?? silentLogger;
  * ```
  */
@@ -34,6 +38,8 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
  *
  * @example
  * ```ts
+ * import { loggerSchema } from './logger.js';
+ *
  * z.strictObject({ logger: loggerSchema.optional() });
  * ```
  */

@@ -10,6 +10,8 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  *
  * @example
  * ```ts
+ * import { MAX_TIMER_MS, integerOption } from './options.js';
+ *
  * z.strictObject({ heartbeatMs: integerOption(1, MAX_TIMER_MS).default(30_000) });
  * ```
  */
@@ -23,6 +25,8 @@ export function integerOption(min: number, max: number) {
  *
  * @example
  * ```ts
+ * import { callbackOption } from './options.js';
+ *
  * z.strictObject({ onError: callbackOption<(error: unknown) => void>() });
  * ```
  */
@@ -35,6 +39,8 @@ export function callbackOption<T>() {
  *
  * @example
  * ```ts
+ * import { schedulerOption } from './options.js';
+ *
  * z.strictObject({ scheduler: schedulerOption() });
  * ```
  */
@@ -60,6 +66,8 @@ export function schedulerOption() {
  * @param owner The options' owner, as it appears in messages (`bridge`, `gateway`…).
  * @example
  * ```ts
+ * import { parseOptions } from './options.js';
+ *
  * const resolved = parseOptions(gatewayOptionsSchema, options, 'gateway');
  * ```
  */

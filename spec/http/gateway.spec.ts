@@ -129,8 +129,10 @@ describe('createGateway', () => {
           resetsUnknownId: 0,
           slowClientsDropped: 0,
           clientsRejected: 0,
+          clientsDroppedByBudget: 0,
         },
-        clients: { open: 1, max: 1000 },
+        clients: { open: 1, max: 1000, behind: 0 },
+        buffered: { bytes: 0, max: 64 * 1024 * 1024 },
         replay: { size: 1, capacity: 1000 },
         lastEventId: 't-1',
       });

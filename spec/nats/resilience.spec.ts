@@ -55,12 +55,7 @@ describeNats('resilience through JetStream', () => {
       expect(conductor.relay.stats().buffered.events).toBeGreaterThan(0);
       await nats.start();
       for (let i = 0; i < 5; i++) publish();
-      await waitUntil(
-        () => clients.every((c) => received(c.events).sheets.length >= sheets.length),
-        () =>
-          `every client has ${sheets.length} events (${clients.map((c) => received(c.events).sheets.length).join(', ')})`,
-        60_000,
-      );
+      await everyClientHas(clients, sheets);
       for (const client of clients) {
         expectExactlyInOrder(client, sheets);
         expect(client.disconnected()).toBe(false);
@@ -99,12 +94,7 @@ describeNats('resilience through JetStream', () => {
         publish();
         await pause(100);
       }
-      await waitUntil(
-        () => clients.every((c) => received(c.events).sheets.length >= sheets.length),
-        () =>
-          `every client has ${sheets.length} events (${clients.map((c) => received(c.events).sheets.length).join(', ')})`,
-        60_000,
-      );
+      await everyClientHas(clients, sheets);
       for (const client of clients) {
         expectExactlyInOrder(client, sheets);
         client.close();
@@ -116,3 +106,16 @@ describeNats('resilience through JetStream', () => {
     }
   });
 });
+
+/** Waits until every client has received at least `sheets.length` events (NATS recovery takes real seconds). */
+async function everyClientHas(
+  clients: readonly { events: Parameters<typeof received>[0] }[],
+  sheets: readonly unknown[],
+): Promise<void> {
+  await waitUntil(
+    () => clients.every((c) => received(c.events).sheets.length >= sheets.length),
+    () =>
+      `every client has ${sheets.length} events (${clients.map((c) => received(c.events).sheets.length).join(', ')})`,
+    60_000,
+  );
+}

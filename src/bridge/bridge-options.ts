@@ -43,6 +43,8 @@ export const bridgeOptionsSchema = z
  *
  * @example
  * ```ts
+ * import { DaemonEventBridge } from 'daemon-event-bridge';
+ *
  * new DaemonEventBridge(client, { heartbeatMs: 15_000, reconnect: { maxDelayMs: 10_000 }, replaySize: 5_000 });
  * ```
  */

@@ -47,6 +47,8 @@ import { ReplayRing } from './replay-ring.js';
  *
  * @example
  * ```ts
+ * import type { BridgeState } from 'daemon-event-bridge';
+ *
  * bridge.state$.subscribe((state: BridgeState) => badge.textContent = state);
  * ```
  */
@@ -137,6 +139,8 @@ type Backlog =
  *
  * @example
  * ```ts
+ * import { DaemonEventBridge, UnixSocketDaemonClient } from 'daemon-event-bridge';
+ *
  * const bridge = new DaemonEventBridge(new UnixSocketDaemonClient());
  * bridge.start();
  * bridge.jobEvents('nightly-refactor').subscribe((message) => console.log(message.event, message.data));
@@ -257,6 +261,8 @@ export class DaemonEventBridge {
    *
    * @example
    * ```ts
+   * import { encodeSse } from 'daemon-event-bridge';
+   *
    * bridge.allEvents(50).subscribe((message) => res.write(encodeSse(message)));
    * ```
    */
@@ -283,6 +289,8 @@ export class DaemonEventBridge {
    *
    * @example
    * ```ts
+   * import { firstValueFrom } from 'rxjs';
+   *
    * const history = await firstValueFrom(bridge.observerEvents('nightly-refactor', 20));
    * ```
    */

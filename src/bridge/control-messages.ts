@@ -6,6 +6,8 @@ import type { SseMessage } from '../sse/message.js';
  *
  * @example
  * ```ts
+ * import { BRIDGE_STOPPED } from 'daemon-event-bridge';
+ *
  * if (message === BRIDGE_STOPPED) console.log('the bridge stopped');
  * ```
  */
@@ -23,6 +25,8 @@ export function heartbeatMessage(scheduler: SchedulerLike): SseMessage {
  *
  * @example
  * ```ts
+ * import type { StreamResetReason } from 'daemon-event-bridge';
+ *
  * const { reason } = JSON.parse(message.data) as { reason: StreamResetReason };
  * ```
  */

@@ -8,6 +8,8 @@ import type { JsonObject } from '../json.js';
  *
  * @example
  * ```ts
+ * import type { SourceEvent } from 'daemon-event-bridge';
+ *
  * const event: SourceEvent = { raw: { job_id: 'nightly', event: 'sheet.started' }, seq: 42, conductor: 'host-a' };
  * ```
  */
@@ -43,6 +45,8 @@ export interface ReplayFilter {
  *
  * @example
  * ```ts
+ * import { DaemonEventBridge, daemonSource } from 'daemon-event-bridge';
+ *
  * const bridge = new DaemonEventBridge(daemonSource(client));
  * ```
  */
@@ -71,6 +75,8 @@ export interface BridgeSource {
  *
  * @example
  * ```ts
+ * import { UnixSocketDaemonClient, daemonSource } from 'daemon-event-bridge';
+ *
  * const source = daemonSource(new UnixSocketDaemonClient('/tmp/marianne.sock'));
  * ```
  */
@@ -92,6 +98,9 @@ export function daemonSource(
  *
  * @example
  * ```ts
+ * import { daemonSource } from 'daemon-event-bridge';
+ * import { isBridgeSource } from './event-source.js';
+ *
  * const source = isBridgeSource(input) ? input : daemonSource(input);
  * ```
  */

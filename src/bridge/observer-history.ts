@@ -40,6 +40,8 @@ function readObserverEvents(result: unknown, onInvalid: (item: unknown) => void 
  *
  * @example
  * ```ts
+ * import { observerHistory } from './observer-history.js';
+ *
  * observerHistory(() => client.call('daemon.observer_events', { job_id: 'nightly', limit: 20 })).subscribe(render);
  * ```
  */

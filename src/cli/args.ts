@@ -29,6 +29,8 @@ import {
  *
  * @example
  * ```ts
+ * import { parseCli } from './args.js';
+ *
  * parseCli(['serve', '--port', 'x']); // throws UsageError: --port: expected an integer from 0 to 65535, got "x"
  * ```
  */
@@ -204,6 +206,8 @@ export interface DemoOptions extends ListenOptions {
  *
  * @example
  * ```ts
+ * import type { CliCommand } from './args.js';
+ *
  * const command: CliCommand = { command: 'help', topic: 'serve' };
  * ```
  */
@@ -276,6 +280,8 @@ const commandFlags = {
  *
  * @example
  * ```ts
+ * import { parseCli } from './args.js';
+ *
  * parseCli(['serve', '--port', '9000'], { DAEMON_EVENT_BRIDGE_MAX_CLIENTS: '50' });
  * // { command: 'serve', options: { socket: '/tmp/marianne.sock', port: 9000, gateway: { maxClients: 50, ... }, ... } }
  * ```
@@ -382,6 +388,8 @@ export { envName };
  *
  * @example
  * ```ts
+ * import { settingFlags } from './args.js';
+ *
  * settingFlags('serve'); // ['host', 'port', 'token', 'insecure', 'log-level', 'socket', 'daemon-timeout-ms', ...]
  * ```
  */
@@ -466,6 +474,8 @@ function libraryFlagConfig(flags: readonly OptionFlag[]): FlagConfig {
  *
  * @example
  * ```ts
+ * import { isLoopbackHost } from './args.js';
+ *
  * isLoopbackHost('127.0.0.1'); // true
  * isLoopbackHost('0.0.0.0');   // false
  * ```

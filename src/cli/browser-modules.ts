@@ -24,6 +24,8 @@ const IMPORT = /^\s*(?:import|export)\s(?:[^'";]*?\sfrom\s*)?(['"])([^'"]+)\1/gm
  *
  * @example
  * ```ts
+ * import { collectModules } from './browser-modules.js';
+ *
  * const modules = collectModules((path) => readFileSync(join('dist/esm', path), 'utf8'));
  * ```
  */
@@ -49,6 +51,8 @@ export function collectModules(read: (path: string) => string): Map<string, stri
  *
  * @example
  * ```ts
+ * import { browserModules } from './browser-modules.js';
+ *
  * const modules = browserModules(defaultDashboardDir()); // Map { 'browser/index.js' => '…', … }
  * ```
  */
@@ -66,6 +70,8 @@ export function browserModules(dashboardDir: string): Map<string, string> {
  *
  * @example
  * ```ts
+ * import { transpiledModules } from './browser-modules.js';
+ *
  * transpiledModules('src').get('browser/index.js');
  * ```
  */
@@ -103,6 +109,8 @@ export function pointRxjsAt(text: string, rxjsPath: string): string {
  *
  * @example
  * ```ts
+ * import { rxjsModule } from './browser-modules.js';
+ *
  * const source = rxjsModule(); // "…export const { Observable, … } = exports;"
  * ```
  */

@@ -8,6 +8,8 @@ import { startGatewayServer, type GatewayServer, type GatewayServerOptions } fro
  *
  * @example
  * ```ts
+ * import type { RunningCommand } from './command.js';
+ *
  * const running: RunningCommand = await runServe(options, logger);
  * console.log(running.url);
  * process.once('SIGTERM', () => void running.stop().then(() => process.exit(0)));
@@ -38,6 +40,9 @@ export function logBridgeState(bridge: DaemonEventBridge, logger: BridgeLogger):
  *
  * @example
  * ```ts
+ * import http from 'node:http';
+ * import { serveCommand } from './command.js';
+ *
  * const { running, http } = await serveCommand({ bridge, host, port, token, logger }, release);
  * ```
  */

@@ -22,6 +22,8 @@ const DEMO_RESTART_DOWN_MS = 2_000;
  *
  * @example
  * ```ts
+ * import { runDemo } from './demo.js';
+ *
  * const running = await runDemo({ host: '127.0.0.1', port: 0, token: undefined, logLevel: 'info', restartEverySeconds: 120, seed: undefined }, logger);
  * console.log(running.url);
  * await running.stop();

@@ -15,6 +15,8 @@ import { bearerTokenAuthorizer } from './token-auth.js';
  *
  * @example
  * ```ts
+ * import { startGatewayServer } from './gateway-server.js';
+ *
  * await startGatewayServer({ bridge, host: '127.0.0.1', port: 80, logger }); // ListenError (code ERR_LISTEN)
  * ```
  */
@@ -69,6 +71,9 @@ export interface GatewayServer {
  *
  * @example
  * ```ts
+ * import http from 'node:http';
+ * import { startGatewayServer } from './gateway-server.js';
+ *
  * const http = await startGatewayServer({ bridge, host: '127.0.0.1', port: 0, logger });
  * console.log(http.url);
  * // shutdown

@@ -35,6 +35,8 @@ const RESERVED = new Set(['time', 'level', 'msg']);
  *
  * @example
  * ```ts
+ * import { createJsonLogger } from './logger.js';
+ *
  * const logger = createJsonLogger({ level: 'debug' });
  * logger.info('listening', { url: 'http://127.0.0.1:8787/' });
  * // {"time":"2025-11-24T17:00:00.000Z","level":"info","msg":"listening","url":"http://127.0.0.1:8787/"}

@@ -9,6 +9,9 @@ import type { BridgeLogger } from '../logger.js';
  *
  * @example
  * ```ts
+ * import { createGateway } from 'daemon-event-bridge/http';
+ * import { loadMetrics } from './metrics.js';
+ *
  * const metrics = await loadMetrics(logger);
  * createGateway(bridge, metrics ? { metrics } : {});
  * ```

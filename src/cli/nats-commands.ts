@@ -1,4 +1,3 @@
-import { loadMetrics } from './metrics.js';
 import { DaemonEventBridge } from '../bridge/bridge.js';
 import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
 import type { BridgeLogger } from '../logger.js';
@@ -6,7 +5,8 @@ import { connectNats } from '../nats/connect.js';
 import { JetStreamEventLog } from '../nats/jetstream-log.js';
 import { NatsRelay } from '../nats/relay.js';
 import type { NatsLogOptions, RelayOptions, ServeOptions } from './args.js';
-import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
+import type { RunningCommand } from './command.js';
+import { serveBridge } from './serve.js';
 
 /**
  * The `relay` command: the daemon's events into JetStream, history requests
@@ -15,6 +15,8 @@ import { logBridgeState, serveCommand, type RunningCommand } from './command.js'
  *
  * @example
  * ```ts
+ * import { runRelay } from './nats-commands.js';
+ *
  * const running = await runRelay(options, logger);
  * await running.stop();
  * ```
@@ -60,6 +62,8 @@ export async function runRelay(
  *
  * @example
  * ```ts
+ * import { runServeNats } from './nats-commands.js';
+ *
  * const running = await runServeNats({ ...serveOptions, nats: { servers: 'nats://127.0.0.1:4222', prefix: undefined, stream: undefined } }, logger);
  * ```
  */
@@ -72,32 +76,7 @@ export async function runServeNats(
     ...options.bridge,
     logger,
   });
-  const metrics = await loadMetrics(logger);
-  const states = logBridgeState(bridge, logger);
-  bridge.start();
-  const release = async (): Promise<void> => {
-    bridge.stop();
-    states.unsubscribe();
-    await nc.close();
-  };
-  const { running, http } = await serveCommand(
-    {
-      bridge,
-      host: options.host,
-      port: options.port,
-      token: options.token,
-      logger,
-      gateway: { ...options.gateway, ...(metrics ? { metrics } : {}) },
-      limits: options.server,
-    },
-    release,
-  );
-  logger.info('serving', {
-    url: http.url,
-    nats: options.nats.servers,
-    auth: options.token ? 'token' : 'none',
-  });
-  return running;
+  return serveBridge(bridge, options, logger, () => nc.close(), { nats: options.nats.servers });
 }
 
 function logOptions(nats: NatsLogOptions): { prefix?: string; stream?: string } {

@@ -10,6 +10,8 @@ const ENV_PREFIX = 'DAEMON_EVENT_BRIDGE_';
  *
  * @example
  * ```ts
+ * import type { OptionGroup } from './option-flags.js';
+ *
  * const group: OptionGroup = {
  *   key: 'daemon',
  *   what: 'daemon client',
@@ -42,6 +44,8 @@ type FlagKind = 'number' | 'string' | 'boolean' | 'list' | 'choice';
  *
  * @example
  * ```ts
+ * import { deriveFlags } from './option-flags.js';
+ *
  * const [flag] = deriveFlags(group).flags;
  * console.log(`--${flag.flag}`, flag.env, flag.defaultValue);
  * ```
@@ -90,6 +94,8 @@ const LEAVES: Readonly<Record<string, FlagKind>> = { number: 'number', string: '
  *
  * @example
  * ```ts
+ * import { deriveFlags } from './option-flags.js';
+ *
  * deriveFlags(group).flags.map((f) => f.flag); // ['daemon-timeout-ms', 'daemon-connect-timeout-ms', ...]
  * ```
  */
@@ -164,6 +170,8 @@ function flagValue(kind: FlagKind, text: string | boolean | readonly string[]): 
  *
  * @example
  * ```ts
+ * import { booleanText } from './option-flags.js';
+ *
  * booleanText('ON'); // true
  * ```
  */
@@ -179,6 +187,8 @@ export function booleanText(text: string): boolean | undefined {
  *
  * @example
  * ```ts
+ * import { setPath } from './option-flags.js';
+ *
  * const options = {};
  * setPath(options, ['reconnect', 'maxDelayMs'], 10_000); // { reconnect: { maxDelayMs: 10000 } }
  * ```
@@ -199,6 +209,8 @@ export function setPath(target: Record<string, unknown>, path: readonly string[]
  *
  * @example
  * ```ts
+ * import { readPath } from './option-flags.js';
+ *
  * readPath({ reconnect: { maxDelayMs: 10 } }, ['reconnect', 'maxDelayMs']); // 10
  * ```
  */
@@ -281,6 +293,8 @@ export interface FlagInput {
  *
  * @example
  * ```ts
+ * import { parseGroup } from './option-flags.js';
+ *
  * parseGroup(group, flags, new Map([['daemon-pool-size', { text: '0', source: '--daemon-pool-size' }]]));
  * // { error: '--daemon-pool-size: expected an integer from 1 to 500, got "0"' }
  * ```

@@ -14,6 +14,8 @@ import { loadMetrics } from './metrics.js';
  *
  * @example
  * ```ts
+ * import { runServe } from './serve.js';
+ *
  * const command = parseCli(['serve', '--port', '0'], process.env);
  * if (command.command === 'serve') {
  *   const running = await runServe(command.options, logger);
@@ -25,26 +27,46 @@ import { loadMetrics } from './metrics.js';
 export async function runServe(options: ServeOptions, logger: BridgeLogger): Promise<RunningCommand> {
   const client = new UnixSocketDaemonClient(options.socket, { ...options.daemon, logger });
   const bridge = new DaemonEventBridge(client, { ...options.bridge, logger });
+  return serveBridge(bridge, options, logger, () => client.close(), { socket: options.socket });
+}
+
+/**
+ * Runs `serve` for a bridge already built on its source: starts it, serves
+ * the gateway (with `/metrics` when prom-client is installed) and the
+ * dashboard with the CLI's options, and logs where. `closeSource` runs after
+ * the bridge stops.
+ *
+ * @example
+ * ```ts
+ * import { serveBridge } from './serve.js';
+ *
+ * const running = await serveBridge(bridge, options, logger, () => nc.close(), { nats: 'nats://127.0.0.1:4222' });
+ * ```
+ */
+export async function serveBridge(
+  bridge: DaemonEventBridge,
+  options: ServeOptions,
+  logger: BridgeLogger,
+  closeSource: () => Promise<void>,
+  source: Readonly<Record<string, string>>,
+): Promise<RunningCommand> {
   const metrics = await loadMetrics(logger);
   const states = logBridgeState(bridge, logger);
   bridge.start();
   const release = async (): Promise<void> => {
     bridge.stop();
     states.unsubscribe();
-    await client.close();
+    await closeSource();
   };
+  const { token } = options;
   const { running, http } = await serveCommand(
     {
-      bridge,
-      host: options.host,
-      port: options.port,
-      token: options.token,
-      logger,
+      ...{ bridge, host: options.host, port: options.port, token, logger },
       gateway: { ...options.gateway, ...(metrics ? { metrics } : {}) },
       limits: options.server,
     },
     release,
   );
-  logger.info('serving', { url: http.url, socket: options.socket, auth: options.token ? 'token' : 'none' });
+  logger.info('serving', { url: http.url, ...source, auth: token ? 'token' : 'none' });
   return running;
 }

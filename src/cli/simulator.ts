@@ -64,6 +64,9 @@ type Random = () => number;
  *
  * @example
  * ```ts
+ * import { take } from 'rxjs';
+ * import { conductorWorkload } from './simulator.js';
+ *
  * conductorWorkload({ seed: 42 }).pipe(take(10)).subscribe((event) => console.log(event['event']));
  * ```
  */
@@ -100,6 +103,9 @@ export function conductorWorkload(options: SimulatorOptions = {}): Observable<Js
  *
  * @example
  * ```ts
+ * import { startFakeDaemon } from 'daemon-event-bridge/testing';
+ * import { startSimulator } from './simulator.js';
+ *
  * const daemon = await startFakeDaemon();
  * const simulator = startSimulator((event) => daemon.publish(event), { backfillMs: 45_000 });
  * // later

@@ -65,6 +65,9 @@ const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
+ * import http from 'node:http';
+ * import { StaticFiles, defaultDashboardDir } from './static-files.js';
+ *
  * const dashboard = new StaticFiles(defaultDashboardDir());
  * http.createServer((req, res) => dashboard.handle(req, res) || gateway(req, res));
  * ```
@@ -130,6 +133,8 @@ export class StaticFiles {
  *
  * @example
  * ```ts
+ * import { StaticFiles, defaultDashboardDir } from './static-files.js';
+ *
  * new StaticFiles(defaultDashboardDir());
  * ```
  */

@@ -12,6 +12,9 @@ import { queryParameter } from '../http/query-parameter.js';
  *
  * @example
  * ```ts
+ * import { createGateway } from 'daemon-event-bridge/http';
+ * import { bearerTokenAuthorizer } from './token-auth.js';
+ *
  * const gateway = createGateway(bridge, { authorize: bearerTokenAuthorizer(process.env.TOKEN!) });
  * ```
  */

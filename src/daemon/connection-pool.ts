@@ -21,6 +21,8 @@ export interface Lease {
  *
  * @example
  * ```ts
+ * import type { ConnectionPoolLimits } from './connection-pool.js';
+ *
  * const limits: ConnectionPoolLimits = { size: 8, idleTimeoutMs: 60_000 };
  * ```
  */
@@ -49,6 +51,8 @@ const ignore = (): void => {};
  *
  * @example
  * ```ts
+ * import { ConnectionPool } from './connection-pool.js';
+ *
  * const pool = new ConnectionPool({ size: 8, idleTimeoutMs: 60_000 }, openConnection, skips);
  * const cancel = pool.acquire(({ connection }) => {
  *   connection.handler = handlerOfThisCall;

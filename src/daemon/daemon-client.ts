@@ -26,6 +26,9 @@ export interface StreamHooks {
  *
  * @example
  * ```ts
+ * import type { DaemonClient } from 'daemon-event-bridge';
+ * import { interval, map } from 'rxjs';
+ *
  * const client: DaemonClient = {
  *   stream: () => interval(1000).pipe(map((n) => ({ job_id: 'demo', event: 'tick', n }))),
  *   call: async () => ({ events: [] }),

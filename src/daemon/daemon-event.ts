@@ -7,6 +7,8 @@ import { z } from 'zod';
  *
  * @example
  * ```ts
+ * import { daemonEventSchema } from './daemon-event.js';
+ *
  * const result = daemonEventSchema.safeParse(params);
  * if (!result.success) skipped++;
  * ```
@@ -25,6 +27,8 @@ export const daemonEventSchema = z.looseObject({
  *
  * @example
  * ```ts
+ * import type { DaemonEvent } from 'daemon-event-bridge';
+ *
  * const event: DaemonEvent = { job_id: 'nightly', sheet_num: 1, event: 'sheet.started', data: null, timestamp: 1764000000.5 };
  * ```
  */

@@ -6,6 +6,8 @@ import { DaemonEventBridgeError } from '../errors.js';
  *
  * @example
  * ```ts
+ * import { DaemonNotRunningError } from 'daemon-event-bridge';
+ *
  * try { await client.call('daemon.health'); }
  * catch (error) {
  *   if (error instanceof DaemonNotRunningError) console.error(`is the conductor running? (${error.socketPath})`);
@@ -33,6 +35,8 @@ export class DaemonNotRunningError extends DaemonEventBridgeError {
  *
  * @example
  * ```ts
+ * import { DaemonRpcError } from 'daemon-event-bridge';
+ *
  * try { await client.call('job.status', { job_id: 'nope' }); }
  * catch (error) {
  *   if (error instanceof DaemonRpcError && error.code === -32000) console.error('no such job', error.data);
@@ -62,6 +66,8 @@ export class DaemonRpcError extends DaemonEventBridgeError {
  *
  * @example
  * ```ts
+ * import { DaemonProtocolError } from 'daemon-event-bridge';
+ *
  * client.call('daemon.health').catch((error) => {
  *   if (error instanceof DaemonProtocolError) console.error('daemon spoke nonsense:', error.message);
  * });
@@ -149,6 +155,8 @@ export class DaemonClientClosedError extends DaemonEventBridgeError {
  *
  * @example
  * ```ts
+ * import { DaemonConnectionError } from 'daemon-event-bridge';
+ *
  * client.stream('daemon.monitor.stream').subscribe({
  *   error: (error) => {
  *     if (error instanceof DaemonConnectionError) console.warn('lost the daemon:', error.message);

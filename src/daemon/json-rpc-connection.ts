@@ -11,6 +11,8 @@ import { NdjsonSplitter } from './ndjson.js';
  *
  * @example
  * ```ts
+ * import type { SkipReason } from './json-rpc-connection.js';
+ *
  * const reason: SkipReason = 'oversize';
  * ```
  */
@@ -21,6 +23,8 @@ export type SkipReason = 'invalid_utf8' | 'nul' | 'not_json' | 'not_json_rpc' | 
  *
  * @example
  * ```ts
+ * import type { SkippedLine } from './json-rpc-connection.js';
+ *
  * const line: SkippedLine = { reason: 'not_json_rpc', sample: '{"id":3}', value: { id: 3 } };
  * ```
  */
@@ -35,6 +39,8 @@ export interface SkippedLine {
  *
  * @example
  * ```ts
+ * import type { JsonRpcConnectionHandler } from './json-rpc-connection.js';
+ *
  * const handler: JsonRpcConnectionHandler = { connect() {}, message: console.log, skip: console.warn, close() {} };
  * ```
  */
@@ -60,6 +66,8 @@ export interface JsonRpcConnectionHandler {
  *
  * @example
  * ```ts
+ * import type { JsonRpcConnectionOptions } from './json-rpc-connection.js';
+ *
  * const options: JsonRpcConnectionOptions = { connectTimeoutMs: 5_000, maxMessageBytes: 16 * 1024 * 1024 };
  * ```
  */
@@ -85,6 +93,8 @@ const CONNECT_FAILURES: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
+ * import { JsonRpcConnection } from './json-rpc-connection.js';
+ *
  * const connection = new JsonRpcConnection('/tmp/marianne.sock', options, {
  *   connect: () => connection.send('{"jsonrpc":"2.0","method":"daemon.health","params":{},"id":1}'),
  *   message: (message) => console.log(message),

@@ -9,6 +9,8 @@ import { DaemonRpcError } from './errors.js';
  *
  * @example
  * ```ts
+ * import { DaemonRpcError, JsonRpcErrorCode } from 'daemon-event-bridge';
+ *
  * if (error instanceof DaemonRpcError && error.code === JsonRpcErrorCode.JobNotFound) showMissingJob();
  * ```
  */
@@ -104,6 +106,8 @@ const jsonRpcNotificationSchema = z.looseObject({
  *
  * @example
  * ```ts
+ * import { jsonRpcRequestSchema } from './json-rpc.js';
+ *
  * const request = jsonRpcRequestSchema.parse(JSON.parse(line));
  * if (request.id !== undefined) answer(request.id);
  * ```
@@ -130,6 +134,8 @@ const jsonRpcIncomingSchema = z.union([jsonRpcResponseSchema, jsonRpcNotificatio
  *
  * @example
  * ```ts
+ * import type { JsonRpcResponse } from './json-rpc.js';
+ *
  * const failed = (response: JsonRpcResponse) => 'error' in response && response.error !== undefined;
  * ```
  */
@@ -140,6 +146,8 @@ export type JsonRpcResponse = z.infer<typeof jsonRpcResponseSchema>;
  *
  * @example
  * ```ts
+ * import type { JsonRpcNotification } from './json-rpc.js';
+ *
  * const note: JsonRpcNotification = { jsonrpc: '2.0', method: 'monitor.event', params: { event: 'sheet.started' } };
  * ```
  */
@@ -150,6 +158,8 @@ export type JsonRpcNotification = z.infer<typeof jsonRpcNotificationSchema>;
  *
  * @example
  * ```ts
+ * import { type JsonRpcIncoming, isNotification } from './json-rpc.js';
+ *
  * const isNotification = (message: JsonRpcIncoming) => 'method' in message;
  * ```
  */
@@ -161,6 +171,8 @@ export type JsonRpcIncoming = z.infer<typeof jsonRpcIncomingSchema>;
  *
  * @example
  * ```ts
+ * import type { ParsedIncoming } from './json-rpc.js';
+ *
  * const parsed: ParsedIncoming = { ok: false, reason: 'not_json' };
  * ```
  */
@@ -174,6 +186,8 @@ export type ParsedIncoming =
  *
  * @example
  * ```ts
+ * import { parseIncoming } from './json-rpc.js';
+ *
  * const parsed = parseIncoming('{"jsonrpc":"2.0","result":{"ok":true},"id":1}');
  * if (parsed.ok && 'id' in parsed.message) settle(parsed.message);
  * ```
@@ -194,6 +208,8 @@ export function parseIncoming(line: string): ParsedIncoming {
  *
  * @example
  * ```ts
+ * import { isNotification } from './json-rpc.js';
+ *
  * if (isNotification(message)) emit(message.params);
  * ```
  */
@@ -208,6 +224,8 @@ export function isNotification(message: JsonRpcIncoming): message is JsonRpcNoti
  *
  * @example
  * ```ts
+ * import { encodeRequest } from './json-rpc.js';
+ *
  * connection.send(encodeRequest('daemon.observer_events', { job_id: 'nightly', limit: 20 }, 7));
  * ```
  */
@@ -229,6 +247,8 @@ export function encodeRequest(method: string, params: JsonObject, id: number): s
  *
  * @example
  * ```ts
+ * import { answers, isNotification } from './json-rpc.js';
+ *
  * if (!isNotification(message) && answers(message, 7)) settle(message);
  * ```
  */
@@ -241,6 +261,8 @@ export function answers(response: JsonRpcResponse, id: number): boolean {
  *
  * @example
  * ```ts
+ * import { rpcError } from './json-rpc.js';
+ *
  * const error = rpcError(response, 'job.status');
  * if (error !== undefined) throw error;
  * ```

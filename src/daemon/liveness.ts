@@ -22,6 +22,9 @@ import {
  *
  * @example
  * ```ts
+ * import { asyncScheduler } from 'rxjs';
+ * import type { LivenessConfig } from './liveness.js';
+ *
  * const config: LivenessConfig = {
  *   probe: () => client.call('daemon.health'),
  *   intervalMs: 10_000, timeoutMs: 5_000, maxMisses: 3, scheduler: asyncScheduler,

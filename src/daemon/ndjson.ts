@@ -9,6 +9,8 @@ import { isUtf8 } from 'node:buffer';
  *
  * @example
  * ```ts
+ * import type { NdjsonItem } from './ndjson.js';
+ *
  * const item: NdjsonItem = { type: 'oversize', bytes: 16_777_300 };
  * ```
  */
@@ -37,6 +39,9 @@ const CR = 0x0d;
  *
  * @example
  * ```ts
+ * import { of } from 'rxjs';
+ * import { NdjsonSplitter } from './ndjson.js';
+ *
  * const splitter = new NdjsonSplitter(16 * 1024 * 1024);
  * socket.on('data', (chunk: Buffer) => {
  *   for (const item of splitter.push(chunk)) if (item.type === 'line') handle(item.line);

@@ -18,6 +18,8 @@ import type { SkipCounters } from './skip-counters.js';
  *
  * @example
  * ```ts
+ * import type { PooledCallContext } from './pooled-call.js';
+ *
  * const context: PooledCallContext = { pool, skips, logger, scheduler, socketPath, timeoutMs: 30_000,
  *   acquireTimeoutMs: 30_000, mayRetry: () => !closed, onStaleRetry: () => staleRetries++ };
  * ```
@@ -42,6 +44,8 @@ export interface PooledCallContext {
  *
  * @example
  * ```ts
+ * import type { Settle } from './pooled-call.js';
+ *
  * const settle: Settle = (error, result) => (error === undefined ? resolve(result) : reject(error));
  * ```
  */
@@ -60,6 +64,9 @@ export type Settle = (error: Error | undefined, result?: unknown) => void;
  *
  * @example
  * ```ts
+ * import { DaemonClientClosedError } from 'daemon-event-bridge';
+ * import { PooledCall } from './pooled-call.js';
+ *
  * const call = new PooledCall(context, 'daemon.health', 7, request, settle);
  * call.start();
  * // later, if the caller gives up:

@@ -42,6 +42,8 @@ const KEY_OF: Readonly<Record<SkipReason, keyof SkippedLineCounts>> = {
  *
  * @example
  * ```ts
+ * import { SkipCounters } from './skip-counters.js';
+ *
  * const skips = new SkipCounters(logger);
  * const handler = { ...rest, skip: (line: SkippedLine) => skips.line(line, 'daemon.monitor.stream') };
  * ```

@@ -11,6 +11,8 @@ import type { SkipCounters } from './skip-counters.js';
  *
  * @example
  * ```ts
+ * import type { StreamRequest } from './stream-call.js';
+ *
  * const request: StreamRequest = { method: 'daemon.monitor.stream', id: 3, line: encodeRequest('daemon.monitor.stream', {}, 3), hooks: {} };
  * ```
  */
@@ -33,6 +35,10 @@ const ignore = (): void => {};
  *
  * @example
  * ```ts
+ * import type { JsonObject } from 'daemon-event-bridge';
+ * import { Observable } from 'rxjs';
+ * import { StreamCall } from './stream-call.js';
+ *
  * new Observable<JsonObject>((subscriber) => {
  *   const stream = new StreamCall(request, subscriber, openConnection, skips, logger);
  *   return () => stream.end();

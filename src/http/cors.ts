@@ -12,6 +12,8 @@ export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.freeze
  *
  * @example
  * ```ts
+ * import { corsHeaders } from './cors.js';
+ *
  * corsHeaders('https://ops.example', ['https://ops.example']);
  * // { Vary: 'Origin', 'Access-Control-Allow-Origin': 'https://ops.example' }
  * ```

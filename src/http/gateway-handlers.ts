@@ -135,9 +135,11 @@ function health(bridge: DaemonEventBridge, gateway: GatewayStats) {
     counters: {
       ...counters,
       slowClientsDropped: gateway.slowClientsDropped,
+      clientsDroppedByBudget: gateway.clientsDroppedByBudget,
       clientsRejected: gateway.clientsRejected,
     },
-    clients: { open: gateway.clients, max: gateway.maxClients },
+    clients: { open: gateway.clients, max: gateway.maxClients, behind: gateway.clientsBehind },
+    buffered: { bytes: gateway.bufferedBytes, max: gateway.maxTotalBufferedBytes },
     replay,
     lastEventId: lastEventId ?? null,
     ...(daemon === undefined ? {} : { daemon }),

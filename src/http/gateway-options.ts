@@ -10,6 +10,8 @@ import { serveSseOptionsSchema } from './serve-sse.js';
  *
  * @example
  * ```ts
+ * import { createGateway } from 'daemon-event-bridge/http';
+ *
  * createGateway(bridge, {
  *   basePath: '/bridge',
  *   authorize: (req) => req.headers.authorization === `Bearer ${token}`,
@@ -60,6 +62,8 @@ const basePathError = 'expected "" or a path starting with "/" and not ending wi
  *
  * @example
  * ```ts
+ * import { gatewayOptionsSchema } from './gateway-options.js';
+ *
  * gatewayOptionsSchema.parse({}).maxClients; // 1000
  * ```
  */

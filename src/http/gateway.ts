@@ -47,6 +47,9 @@ export interface GatewayStats {
  *
  * @example
  * ```ts
+ * import http from 'node:http';
+ * import { createGateway } from 'daemon-event-bridge/http';
+ *
  * const gateway = createGateway(bridge);
  * const server = http.createServer(gateway).listen(8787);
  * // shutdown

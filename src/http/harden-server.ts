@@ -11,6 +11,8 @@ import { integerOption as integer, MAX_TIMER_MS, parseOptions } from '../options
  *
  * @example
  * ```ts
+ * import { hardenServer } from 'daemon-event-bridge/http';
+ *
  * server.listen(8787);
  * hardenServer(server); // ServerListeningError (code ERR_SERVER_LISTENING)
  * ```
@@ -31,6 +33,8 @@ export class ServerListeningError extends DaemonEventBridgeError {
  *
  * @example
  * ```ts
+ * import { hardenServer } from 'daemon-event-bridge/http';
+ *
  * hardenServer(server, { headersTimeoutMs: 5_000, maxConnections: 5_000 });
  * ```
  */
@@ -65,6 +69,8 @@ export interface HardenServerOptions {
  *
  * @example
  * ```ts
+ * import { hardenServerOptionsSchema } from 'daemon-event-bridge/http';
+ *
  * hardenServerOptionsSchema.parse({}).headersTimeoutMs; // 10000
  * ```
  */

@@ -8,6 +8,8 @@ import { queryParameter } from './query-parameter.js';
  *
  * @example
  * ```ts
+ * import { MAX_LAST_EVENT_ID_LENGTH } from 'daemon-event-bridge/http';
+ *
  * if (id.length > MAX_LAST_EVENT_ID_LENGTH) reject();
  * ```
  */
@@ -23,6 +25,8 @@ const lastEventIdSchema = z.string().max(MAX_LAST_EVENT_ID_LENGTH, {
  *
  * @example
  * ```ts
+ * import type { LastEventIdResult } from 'daemon-event-bridge/http';
+ *
  * const result: LastEventIdResult = { ok: true, lastEventId: 'k3x9-42' };
  * ```
  */
@@ -39,6 +43,8 @@ export type LastEventIdResult =
  *
  * @example
  * ```ts
+ * import { readLastEventId } from 'daemon-event-bridge/http';
+ *
  * const result = readLastEventId(req);
  * if (!result.ok) return sendJson(res, 400, { error: result.error });
  * ```

@@ -18,6 +18,8 @@ export const METRIC_PREFIX = 'daemon_event_bridge_';
  *
  * @example
  * ```ts
+ * import { prometheusMetrics } from 'daemon-event-bridge/metrics';
+ *
  * prometheusMetrics({ latencyBuckets: [...DEFAULT_LATENCY_BUCKETS, 10] });
  * ```
  */
@@ -185,6 +187,14 @@ function registerCollected(
     },
   });
   new Gauge({
+    name: `${METRIC_PREFIX}sse_buffered_bytes`,
+    help: 'Bytes held now for SSE clients that are behind (bounded by maxTotalBufferedBytes).',
+    registers,
+    collect() {
+      this.set(gateway()?.bufferedBytes ?? 0);
+    },
+  });
+  new Gauge({
     name: `${METRIC_PREFIX}sse_clients`,
     help: 'Open SSE responses, by stream (all events or one job).',
     labelNames: ['stream'],
@@ -203,8 +213,14 @@ function registerCollected(
   counter(
     registry,
     'sse_clients_dropped_total',
-    'SSE clients dropped for not reading (maxBufferedBytes).',
+    'SSE clients dropped for not reading (past maxBufferedBytes, or the largest holders past maxTotalBufferedBytes).',
     () => gateway()?.slowClientsDropped,
+  );
+  counter(
+    registry,
+    'sse_clients_dropped_by_budget_total',
+    'Of the SSE clients dropped, those dropped because all clients together held more than maxTotalBufferedBytes.',
+    () => gateway()?.clientsDroppedByBudget,
   );
   counter(
     registry,

@@ -63,6 +63,8 @@ export interface GatewayMetrics {
  *
  * @example
  * ```ts
+ * import { gatewayMetricsSchema } from './metrics.js';
+ *
  * z.strictObject({ metrics: gatewayMetricsSchema.optional() });
  * ```
  */

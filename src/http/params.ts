@@ -9,6 +9,8 @@ const UNNAMED_ERROR = 'unnamed must be 0 or 1';
  *
  * @example
  * ```ts
+ * import { jobIdSchema } from './params.js';
+ *
  * jobIdSchema.safeParse('nightly-refactor').success; // true
  * jobIdSchema.safeParse('bad id').success;           // false
  * ```
@@ -22,6 +24,8 @@ export const jobIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, { error:
  *
  * @example
  * ```ts
+ * import { jobIdParamSchema } from './params.js';
+ *
  * jobIdParamSchema.parse('nightly%3A42'); // 'nightly:42'
  * ```
  */
@@ -42,6 +46,8 @@ export const jobIdParamSchema = z
  *
  * @example
  * ```ts
+ * import { conductorParamSchema } from './params.js';
+ *
  * conductorParamSchema.parse('host-a'); // 'host-a'
  * ```
  */
@@ -55,6 +61,8 @@ export const conductorParamSchema = z
  *
  * @example
  * ```ts
+ * import { limitParamSchema } from './params.js';
+ *
  * limitParamSchema(50).parse(undefined); // 50
  * limitParamSchema(50).parse('200');     // 200
  * ```
@@ -101,6 +109,8 @@ export type Parsed<T> = { success: true; data: T } | { success: false; error: st
  *
  * @example
  * ```ts
+ * import { jobIdParamSchema, parseParam } from './params.js';
+ *
  * const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
  * if (!jobId.success) return sendJson(res, 400, { error: jobId.error });
  * ```
@@ -118,6 +128,8 @@ export function parseParam<S extends z.ZodType>(schema: S, value: unknown): Pars
  *
  * @example
  * ```ts
+ * import { parseQuery, streamQuerySchema } from './params.js';
+ *
  * const query = parseQuery(streamQuerySchema, url.searchParams);
  * if (!query.success) return sendJson(res, 400, { error: query.error });
  * ```

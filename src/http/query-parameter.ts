@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import { queryParameter } from './query-parameter.js';
+ *
  * queryParameter('/api/events/stream?lastEventId=k3x9-42', 'lastEventId'); // 'k3x9-42'
  * ```
  */

@@ -6,6 +6,8 @@ import type { BridgeState, BridgeStats } from '../bridge/bridge.js';
  *
  * @example
  * ```ts
+ * import type { Readiness } from 'daemon-event-bridge/http';
+ *
  * const body: Readiness = { ready: false, state: 'reconnecting', reason: 'the daemon connection was lost; reconnecting' };
  * ```
  */
@@ -31,6 +33,8 @@ const REASONS: Readonly<Record<BridgeState, string>> = {
  *
  * @example
  * ```ts
+ * import { ready } from './readiness.js';
+ *
  * const readiness = ready(bridge.stats());
  * sendJson(res, readiness.ready ? 200 : 503, readiness);
  * ```

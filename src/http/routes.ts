@@ -18,6 +18,8 @@ const JOB_ROUTE = /^\/api\/(?:conductors\/([^/]+)\/)?jobs\/([^/]+)\/(events|obse
  *
  * @example
  * ```ts
+ * import { matchRoute } from './routes.js';
+ *
  * matchRoute('/bridge/api/jobs/nightly/events', '/bridge'); // { kind: 'jobEvents', jobIdSegment: 'nightly' }
  * ```
  */

@@ -7,6 +7,8 @@ import type { ServerResponse } from 'node:http';
  *
  * @example
  * ```ts
+ * import { sendJson } from './send-json.js';
+ *
  * sendJson(res, 404, { error: 'not found' });
  * ```
  */

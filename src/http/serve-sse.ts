@@ -23,6 +23,8 @@ export type { SlowClientInfo } from './sse-writer.js';
  *
  * @example
  * ```ts
+ * import { SSE_HEADERS } from 'daemon-event-bridge/http';
+ *
  * res.writeHead(200, SSE_HEADERS); // for a HEAD answer without a stream
  * ```
  */
@@ -37,6 +39,8 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
  *
  * @example
  * ```ts
+ * import { serveSse } from 'daemon-event-bridge/http';
+ *
  * serveSse(req, res, source, { retryMs: 5_000, maxBufferedBytes: 256 * 1024, onSlowClient: () => dropped++ });
  * ```
  */
@@ -77,6 +81,8 @@ export interface ServeSseOptions {
  *
  * @example
  * ```ts
+ * import { serveSseOptionsSchema } from './serve-sse.js';
+ *
  * serveSseOptionsSchema.parse({}); // { retryMs: 3000, maxBufferedBytes: 1048576 }
  * ```
  */
@@ -115,6 +121,9 @@ export const serveSseOptionsSchema = z.strictObject({
  * @returns The subscription to the source; unsubscribing it ends the response.
  * @example
  * ```ts
+ * import http from 'node:http';
+ * import { serveSse } from 'daemon-event-bridge/http';
+ *
  * http.createServer((req, res) =>
  *   serveSse(req, res, (lastEventId) => bridge.allEvents(50, { lastEventId })),
  * );

@@ -8,6 +8,8 @@ import type { BridgeLogger } from '../logger.js';
  *
  * @example
  * ```ts
+ * import { connectNats } from 'daemon-event-bridge/nats';
+ *
  * const nc = await connectNats('nats://10.0.0.5:4222,nats://10.0.0.6:4222', 'relay host-a', logger);
  * ```
  */

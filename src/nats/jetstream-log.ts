@@ -30,6 +30,8 @@ import { eventFilter, observerSubject, parseEventSubject } from './subjects.js';
  *
  * @example
  * ```ts
+ * import { JetStreamEventLog } from 'daemon-event-bridge/nats';
+ *
  * new JetStreamEventLog(nc, { prefix: 'deb', stream: 'DEB_EVENTS', logger });
  * ```
  */
@@ -82,6 +84,9 @@ const RETRY_MS = { initial: 100, max: 2_000 } as const;
  * @example
  * ```ts
  * import { connect } from '@nats-io/transport-node';
+ * import { DaemonEventBridge } from 'daemon-event-bridge';
+ * import { JetStreamEventLog } from 'daemon-event-bridge/nats';
+ *
  * const nc = await connect({ servers: 'nats://127.0.0.1:4222', maxReconnectAttempts: -1 });
  * const bridge = new DaemonEventBridge(new JetStreamEventLog(nc));
  * bridge.start();

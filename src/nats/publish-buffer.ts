@@ -3,6 +3,8 @@
  *
  * @example
  * ```ts
+ * import type { PendingPublish } from './publish-buffer.js';
+ *
  * const item: PendingPublish = { subject: 'deb.a.events.nightly', payload: bytes, msgId: 'a-1f2e-1' };
  * ```
  */
@@ -19,6 +21,9 @@ export interface PendingPublish {
  *
  * @example
  * ```ts
+ * import { buffer } from 'rxjs';
+ * import { PublishBuffer } from './publish-buffer.js';
+ *
  * const buffer = new PublishBuffer(100_000, 64 * 1024 * 1024);
  * if (!buffer.push(item)) dropped++;
  * ```

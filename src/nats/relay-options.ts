@@ -9,6 +9,8 @@ import { prefixSchema, tokenSchema } from './subjects.js';
  *
  * @example
  * ```ts
+ * import { DEFAULT_PREFIX, eventFilter } from 'daemon-event-bridge/nats';
+ *
  * eventFilter(DEFAULT_PREFIX); // 'deb.*.events.*'
  * ```
  */
@@ -19,6 +21,8 @@ export const DEFAULT_PREFIX = 'deb';
  *
  * @example
  * ```ts
+ * import { DEFAULT_STREAM } from 'daemon-event-bridge/nats';
+ *
  * await jsm.streams.info(DEFAULT_STREAM);
  * ```
  */
@@ -29,6 +33,8 @@ export const DEFAULT_STREAM = 'DEB_EVENTS';
  *
  * @example
  * ```ts
+ * import { natsLogOptionsSchema } from './relay-options.js';
+ *
  * natsLogOptionsSchema.parse({}).stream; // 'DEB_EVENTS'
  * ```
  */
@@ -76,6 +82,8 @@ const natsRelayOptionsSchema = natsLogOptionsSchema.extend({
  *
  * @example
  * ```ts
+ * import type { NatsRelayOptions } from 'daemon-event-bridge/nats';
+ *
  * const options: NatsRelayOptions = { conductor: 'host-a', bufferMaxEvents: 50_000, maxAgeMs: 3_600_000 };
  * ```
  */
@@ -118,6 +126,8 @@ export type ResolvedNatsRelayOptions = z.output<typeof natsRelayOptionsSchema>;
  *
  * @example
  * ```ts
+ * import { resolveNatsRelayOptions } from './relay-options.js';
+ *
  * resolveNatsRelayOptions({ conductor: 'host-a' }).prefix; // 'deb'
  * ```
  */

@@ -81,6 +81,9 @@ const encoder = new TextEncoder();
  * @example
  * ```ts
  * import { connect } from '@nats-io/transport-node';
+ * import { UnixSocketDaemonClient } from 'daemon-event-bridge';
+ * import { NatsRelay } from 'daemon-event-bridge/nats';
+ *
  * const nc = await connect({ servers: 'nats://127.0.0.1:4222', maxReconnectAttempts: -1 });
  * const relay = new NatsRelay(new UnixSocketDaemonClient('/tmp/marianne.sock'), nc, { conductor: 'host-a' });
  * await relay.start();

@@ -9,6 +9,8 @@ import { defer, retry, timer, type Observable, type SchedulerLike } from 'rxjs';
  *
  * @example
  * ```ts
+ * import { isTransientNatsError } from './retry.js';
+ *
  * if (isTransientNatsError(error)) retryLater();
  * ```
  */
@@ -35,6 +37,9 @@ const TRANSIENT = new Set([
  *
  * @example
  * ```ts
+ * import { asyncScheduler, lastValueFrom } from 'rxjs';
+ * import { retryTransient } from './retry.js';
+ *
  * await lastValueFrom(retryTransient(() => jsm.streams.info('EVENTS'), { delayMs: 250, maxDelayMs: 2_000, scheduler: asyncScheduler }));
  * ```
  */

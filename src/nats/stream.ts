@@ -12,6 +12,8 @@ import { eventFilter } from './subjects.js';
  *
  * @example
  * ```ts
+ * import type { StreamRetention } from 'daemon-event-bridge/nats';
+ *
  * const retention: StreamRetention = { maxMsgs: 1_000_000, maxAgeMs: 86_400_000, maxBytes: 1024 ** 3, replicas: 3 };
  * ```
  */
@@ -33,6 +35,8 @@ export interface StreamRetention {
  *
  * @example
  * ```ts
+ * import { ensureStream } from 'daemon-event-bridge/nats';
+ *
  * await ensureStream(await jetstreamManager(nc), 'DEB_EVENTS', 'deb', retention);
  * ```
  */

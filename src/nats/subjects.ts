@@ -7,6 +7,8 @@ import { InvalidArgumentError } from '../errors.js';
  *
  * @example
  * ```ts
+ * import { eventSubject } from 'daemon-event-bridge/nats';
+ *
  * eventSubject('deb', 'host-a', undefined); // 'deb.host-a.events.%'
  * ```
  */
@@ -18,6 +20,8 @@ export const DAEMON_WIDE_TOKEN = '%';
  *
  * @example
  * ```ts
+ * import { tokenSchema } from './subjects.js';
+ *
  * tokenSchema.parse('host-a');
  * ```
  */
@@ -30,6 +34,8 @@ export const tokenSchema = z
  *
  * @example
  * ```ts
+ * import { prefixSchema } from './subjects.js';
+ *
  * prefixSchema.parse('deb.prod');
  * ```
  */
@@ -46,6 +52,8 @@ const SAFE = /^[A-Za-z0-9_-]$/;
  *
  * @example
  * ```ts
+ * import { encodeJobToken } from 'daemon-event-bridge/nats';
+ *
  * encodeJobToken('nightly.v2 *'); // 'nightly%2Ev2%20%2A'
  * ```
  */
@@ -68,6 +76,8 @@ export function encodeJobToken(jobId: string | undefined): string {
  *
  * @example
  * ```ts
+ * import { decodeJobToken } from 'daemon-event-bridge/nats';
+ *
  * decodeJobToken('nightly%2Ev2'); // 'nightly.v2'
  * ```
  */
@@ -88,6 +98,8 @@ export function decodeJobToken(token: string): string | undefined {
  *
  * @example
  * ```ts
+ * import { eventSubject } from 'daemon-event-bridge/nats';
+ *
  * eventSubject('deb', 'host-a', 'nightly'); // 'deb.host-a.events.nightly'
  * ```
  */
@@ -101,6 +113,8 @@ export function eventSubject(prefix: string, conductor: string, jobId: string | 
  *
  * @example
  * ```ts
+ * import { eventFilter } from 'daemon-event-bridge/nats';
+ *
  * eventFilter('deb'); // 'deb.*.events.*'
  * eventFilter('deb', 'host-a', 'nightly'); // 'deb.host-a.events.nightly'
  * ```
@@ -114,6 +128,8 @@ export function eventFilter(prefix: string, conductor?: string, jobId?: string):
  *
  * @example
  * ```ts
+ * import { observerSubject } from 'daemon-event-bridge/nats';
+ *
  * observerSubject('deb', 'host-a'); // 'deb.host-a.rpc.observer_events'
  * ```
  */
@@ -133,6 +149,8 @@ export interface SubjectParts {
  *
  * @example
  * ```ts
+ * import { parseEventSubject } from 'daemon-event-bridge/nats';
+ *
  * parseEventSubject('deb', 'deb.host-a.events.nightly%2Ev2'); // { conductor: 'host-a', jobId: 'nightly.v2' }
  * ```
  */

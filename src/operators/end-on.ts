@@ -8,6 +8,8 @@ import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type S
  *
  * @example
  * ```ts
+ * import { endOn } from 'daemon-event-bridge';
+ *
  * events$.pipe(endOn(stop$, { event: 'bridge_stopped', data: '{}' }));
  * ```
  */

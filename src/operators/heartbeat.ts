@@ -17,6 +17,8 @@ import {
  *
  * @example
  * ```ts
+ * import { heartbeat } from 'daemon-event-bridge';
+ *
  * events$.pipe(heartbeat(30_000, () => ({ event: 'heartbeat', data: '{}' })));
  * ```
  */

@@ -8,6 +8,8 @@ import type { SseMessage } from '../sse/message.js';
  *
  * @example
  * ```ts
+ * import type { SseMessageEvent } from 'daemon-event-bridge/http';
+ *
  * const event: SseMessageEvent = { type: 'sheet.started', data: '{"job_id":"nightly"}', id: 'k3x9-42' };
  * ```
  */
@@ -33,6 +35,8 @@ export interface SseMessageEvent {
  * @param lastEventId The id the client resumes from (its `Last-Event-ID`).
  * @example
  * ```ts
+ * import { toMessageEvent } from 'daemon-event-bridge/http';
+ *
  * @Sse('jobs/:jobId/events')
  * events(@Param('jobId') jobId: string, @Headers('last-event-id') lastEventId?: string) {
  *   return this.bridge.jobEvents(jobId, { lastEventId }).pipe(toMessageEvent(lastEventId));

@@ -15,6 +15,8 @@ const unnamed = new WeakMap<SseMessage, SseMessage>();
  *
  * @example
  * ```ts
+ * import { unnamedEvents } from 'daemon-event-bridge/http';
+ *
  * bridge.allEvents(50).pipe(unnamedEvents()); // const es = new EventSource(url); es.onmessage = …
  * ```
  */

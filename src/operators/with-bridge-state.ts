@@ -10,6 +10,8 @@ const messages = new Map<string, SseMessage>();
  *
  * @example
  * ```ts
+ * import { bridgeStateMessage } from './with-bridge-state.js';
+ *
  * bridgeStateMessage('reconnecting'); // { event: 'bridge_state', data: '{"state":"reconnecting"}' }
  * ```
  */
@@ -31,6 +33,8 @@ const END = Symbol('end');
  *
  * @example
  * ```ts
+ * import { withBridgeState } from 'daemon-event-bridge/http';
+ *
  * bridge.allEvents(50).pipe(withBridgeState(bridge.state$));
  * ```
  */

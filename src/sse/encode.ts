@@ -10,6 +10,8 @@ const FORBIDDEN_IN_FIELD = /[\r\n\0]/g;
  *
  * @example
  * ```ts
+ * import { sanitizeSseField } from './encode.js';
+ *
  * sanitizeSseField('sheet.started\nevent: spoofed'); // 'sheet.startedevent: spoofed'
  * ```
  */
@@ -22,6 +24,8 @@ export function sanitizeSseField(value: string): string {
  *
  * @example
  * ```ts
+ * import { isValidRetry } from './encode.js';
+ *
  * isValidRetry(3000); // true
  * isValidRetry(-1);   // false
  * ```
@@ -39,6 +43,8 @@ export function isValidRetry(retry: number | undefined): retry is number {
  *
  * @example
  * ```ts
+ * import { encodeSse } from 'daemon-event-bridge';
+ *
  * encodeSse({ event: 'heartbeat', data: '{"timestamp":1}' });
  * // 'event: heartbeat\ndata: {"timestamp":1}\n\n'
  * ```

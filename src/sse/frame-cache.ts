@@ -12,6 +12,9 @@ const frames = new WeakMap<SseMessage, Buffer>();
  *
  * @example
  * ```ts
+ * import { of } from 'rxjs';
+ * import { encodeSseFrame } from './frame-cache.js';
+ *
  * const frame = encodeSseFrame(message);
  * for (const res of clients) res.write(frame);
  * ```

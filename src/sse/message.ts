@@ -3,6 +3,8 @@
  *
  * @example
  * ```ts
+ * import type { SseMessage } from 'daemon-event-bridge';
+ *
  * const message: SseMessage = { event: 'sheet.started', data: '{"job_id":"nightly"}', id: 'k3x9-42' };
  * ```
  */

@@ -21,6 +21,8 @@ import { isJsonObject, type JsonObject } from '../json.js';
  *
  * @example
  * ```ts
+ * import { startFakeDaemon } from 'daemon-event-bridge/testing';
+ *
  * const daemon = await startFakeDaemon({ historyLimit: 100 });
  * ```
  */
@@ -68,6 +70,8 @@ export interface FakeReply {
  *
  * @example
  * ```ts
+ * import type { FakeMethodHandler } from 'daemon-event-bridge/testing';
+ *
  * const slow: FakeMethodHandler = (_params, reply) => setTimeout(() => reply.result({ ok: true }), 50);
  * ```
  */
@@ -137,6 +141,9 @@ const observerParamsSchema = z.looseObject({
  *
  * @example
  * ```ts
+ * import { UnixSocketDaemonClient } from 'daemon-event-bridge';
+ * import { startFakeDaemon } from 'daemon-event-bridge/testing';
+ *
  * const daemon = await startFakeDaemon();
  * const client = new UnixSocketDaemonClient(daemon.socketPath);
  * client.stream('daemon.monitor.stream').subscribe(console.log);
@@ -508,6 +515,7 @@ export class FakeDaemon {
  *
  * @example
  * ```ts
+ * import { DaemonEventBridge, UnixSocketDaemonClient } from 'daemon-event-bridge';
  * import { startFakeDaemon } from 'daemon-event-bridge/testing';
  *
  * const daemon = await startFakeDaemon();
