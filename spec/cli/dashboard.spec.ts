@@ -105,6 +105,12 @@ describeWithChromium('the dashboard', () => {
       SCRIPT,
       WAIT,
     );
+    // the job list renders on the next animation frame, after the timeline
+    await page.waitForFunction(
+      (text) => document.querySelector('#jobs')!.textContent.includes(text),
+      HOSTILE,
+      WAIT,
+    );
     const result = await page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: number }).__pwned,
       injected: document.querySelectorAll('main img, main script, footer img').length,

@@ -82,12 +82,26 @@ describe('fake-daemon-cli', () => {
 
   it('prints usage for --help, and fails with usage on an unknown option', async () => {
     const help = run('--help');
-    expect(await firstLine(help)).toBe('usage: fake-daemon [--socket PATH]');
+    expect(await firstLine(help)).toBe('usage: fake-daemon [--socket PATH] [--stream-queue-size N]');
     expect(await exited(help)).toBe(0);
     const bad = run('--sockt', 'x');
     let stderr = '';
     bad.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     expect(await exited(bad)).toBe(1);
     expect(stderr).toMatch(/--sockt[\s\S]*usage: fake-daemon/);
+  });
+
+  it('takes --stream-queue-size, and fails with usage on a value the daemon refuses', async () => {
+    const daemon = run('--stream-queue-size', '5000');
+    client = new UnixSocketDaemonClient(await firstLine(daemon));
+    await expect(client.call('daemon.health')).resolves.toMatchObject({ status: 'ok' });
+    daemon.kill('SIGTERM');
+    expect(await exited(daemon)).toBe(0);
+
+    const bad = run('--stream-queue-size', 'many');
+    let stderr = '';
+    bad.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    expect(await exited(bad)).toBe(1);
+    expect(stderr).toMatch(/streamQueueSize[\s\S]*usage: fake-daemon/);
   });
 });

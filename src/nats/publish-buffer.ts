@@ -17,20 +17,25 @@ export interface PendingPublish {
 /**
  * A FIFO of events bounded by count and by bytes. A push that would exceed
  * either bound is refused (the caller counts it as dropped), so memory stays
- * bounded however long NATS is away.
+ * bounded however long NATS is away. An event being published leaves the
+ * queue with `shift()` but counts against the bounds until it is `settled()`
+ * (acknowledged) or put back at the head with `requeue()` (failed).
  *
  * @example
  * ```ts
- * import { buffer } from 'rxjs';
  * import { PublishBuffer } from './publish-buffer.js';
  *
  * const buffer = new PublishBuffer(100_000, 64 * 1024 * 1024);
  * if (!buffer.push(item)) dropped++;
+ * const next = buffer.shift();
+ * // once JetStream acknowledged it
+ * buffer.settled(next);
  * ```
  */
 export class PublishBuffer {
-  private items: PendingPublish[] = [];
+  private queue: PendingPublish[] = [];
   private head = 0;
+  private count = 0;
   private byteCount = 0;
 
   constructor(
@@ -38,39 +43,47 @@ export class PublishBuffer {
     readonly maxBytes: number,
   ) {}
 
-  /** Events waiting. */
+  /** Events held: queued, and taken out but not settled. */
   get size(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
 
-  /** Payload bytes waiting. */
+  /** Payload bytes held. */
   get bytes(): number {
     return this.byteCount;
   }
 
   /** Appends `item`; false (and nothing kept) when a bound would be exceeded. */
   push(item: PendingPublish): boolean {
-    if (this.size >= this.maxEvents || this.byteCount + item.payload.byteLength > this.maxBytes) return false;
-    this.items.push(item);
+    if (this.count >= this.maxEvents || this.byteCount + item.payload.byteLength > this.maxBytes)
+      return false;
+    this.queue.push(item);
+    this.count++;
     this.byteCount += item.payload.byteLength;
     return true;
   }
 
-  /** The `n` oldest events, left in place. */
-  peek(n: number): PendingPublish[] {
-    return this.items.slice(this.head, this.head + n);
+  /** Takes the oldest queued event out (it still counts), or `undefined` when none is queued. */
+  shift(): PendingPublish | undefined {
+    if (this.head === this.queue.length) return undefined;
+    const item = this.queue[this.head++]!;
+    if (this.head === this.queue.length || (this.head >= 1_024 && this.head * 2 >= this.queue.length)) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return item;
   }
 
-  /** Removes the given events (published) wherever they are; the rest keep their order. */
-  remove(done: ReadonlySet<PendingPublish>): void {
-    if (done.size === 0) return;
-    const kept: PendingPublish[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
-      const item = this.items[i]!;
-      if (done.has(item)) this.byteCount -= item.payload.byteLength;
-      else kept.push(item);
-    }
-    this.items = kept;
+  /** An event taken out by `shift()` is published: it no longer counts. */
+  settled(item: PendingPublish): void {
+    this.count--;
+    this.byteCount -= item.payload.byteLength;
+  }
+
+  /** Puts events taken out by `shift()` and not settled back at the head, in the order given. */
+  requeue(items: readonly PendingPublish[]): void {
+    if (items.length === 0) return;
+    this.queue = [...items, ...this.queue.slice(this.head)];
     this.head = 0;
   }
 }

@@ -18,7 +18,7 @@ import {
 } from 'rxjs';
 import { reconnect } from '../operators/reconnect.js';
 import type { DaemonClient } from '../daemon/daemon-client.js';
-import { daemonEventSchema } from '../daemon/daemon-event.js';
+import { isDaemonEvent } from '../daemon/daemon-event.js';
 import { describeError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
@@ -232,7 +232,7 @@ export class NatsRelay {
   }
 
   private validate(raw: unknown): JsonObject | undefined {
-    if (daemonEventSchema.safeParse(raw).success) return raw as JsonObject;
+    if (isDaemonEvent(raw)) return raw;
     this.counters.invalidEvents++;
     this.logger.warn('invalid daemon event skipped', { invalidEvents: this.counters.invalidEvents });
     return undefined;
@@ -274,30 +274,19 @@ export class NatsRelay {
   }
 
   /**
-   * Publishes the buffer in order, `maxInFlight` at a time; what failed
-   * stays at the head and is retried after a backoff (its `msgID` makes a
-   * retry of something already stored a duplicate, not a second copy).
+   * Publishes the buffer in order with up to `maxInFlight` publishes
+   * outstanding (a sliding window: each acknowledgement lets the next event
+   * go). What failed goes back to the head and is retried after a backoff,
+   * alone until JetStream acknowledges again, so a retry is not overtaken by
+   * a later event that happens to succeed first (its `msgID` makes a retry of
+   * something already stored a duplicate, not a second copy).
    */
   private async pump(): Promise<void> {
     let failures = 0;
     while (this.buffer.size > 0) {
-      // after a failure, one event probes alone until JetStream acknowledges again,
-      // so a retry is not overtaken by a later event that happens to succeed first
-      const batch = this.buffer.peek(failures > 0 ? 1 : this.options.maxInFlight);
-      const results = await Promise.allSettled(
-        batch.map((item) => this.js.publish(item.subject, item.payload, { msgID: item.msgId })),
-      );
-      const done = new Set<PendingPublish>();
-      let firstError: unknown;
-      results.forEach((result, i) => {
-        if (result.status === 'fulfilled') {
-          done.add(batch[i]!);
-          this.counters.published++;
-          if (result.value.duplicate) this.counters.duplicates++;
-        } else firstError ??= result.reason;
-      });
-      this.buffer.remove(done);
-      if (firstError === undefined) {
+      const { failed, error } = await this.publishWindow(failures > 0 ? 1 : this.options.maxInFlight);
+      this.buffer.requeue(failed);
+      if (failed.length === 0) {
         if (failures > 0) this.logger.info('publishing to JetStream again', { buffered: this.buffer.size });
         failures = 0;
         continue;
@@ -310,12 +299,55 @@ export class NatsRelay {
         this.options.reconnect.maxDelayMs,
       );
       this.logger.warn('publish to JetStream failed; buffering and retrying', {
-        error: describeError(firstError),
+        error: describeError(error),
         buffered: this.buffer.size,
         delayMs,
       });
       await firstValueFrom(timer(delayMs, this.scheduler).pipe(takeUntil(this.stopped)), { defaultValue: 0 });
     }
+  }
+
+  /**
+   * Keeps up to `window` publishes in flight, taking events from the buffer's
+   * head (new arrivals included) until it is empty or one publish fails; then
+   * waits for those in flight and resolves with the failed ones in buffer order.
+   */
+  private publishWindow(window: number): Promise<{ failed: PendingPublish[]; error: unknown }> {
+    return new Promise((resolve) => {
+      const failed: { item: PendingPublish; order: number }[] = [];
+      let firstError: unknown;
+      let sent = 0;
+      let inFlight = 0;
+      const settle = (): void => {
+        inFlight--;
+        fill();
+      };
+      const fill = (): void => {
+        while (failed.length === 0 && inFlight < window) {
+          const item = this.buffer.shift();
+          if (item === undefined) break;
+          const order = sent++;
+          inFlight++;
+          this.js.publish(item.subject, item.payload, { msgID: item.msgId }).then(
+            (ack) => {
+              this.buffer.settled(item);
+              this.counters.published++;
+              if (ack.duplicate) this.counters.duplicates++;
+              settle();
+            },
+            (error: unknown) => {
+              if (failed.push({ item, order }) === 1) firstError = error;
+              settle();
+            },
+          );
+        }
+        if (inFlight === 0) {
+          failed.sort((a, b) => a.order - b.order);
+          resolve({ failed: failed.map((f) => f.item), error: firstError });
+        }
+      };
+      fill();
+    });
   }
 
   private async answerHistory(msg: Msg): Promise<void> {

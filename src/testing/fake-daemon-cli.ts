@@ -3,7 +3,7 @@
  * The fake daemon as a standalone process, for tests written in other
  * languages:
  *
- *     node dist/cjs/testing/fake-daemon-cli.js [--socket PATH]
+ *     node dist/cjs/testing/fake-daemon-cli.js [--socket PATH] [--stream-queue-size N]
  *
  * Prints the socket path on the first line of stdout once it listens, then
  * publishes each line read from stdin: a JSON object as an event (recorded in
@@ -17,11 +17,15 @@ import { errorMessage } from '../errors.js';
 import { isJsonObject } from '../json.js';
 import { startFakeDaemon, type FakeDaemon } from './fake-daemon.js';
 
-const USAGE = `usage: fake-daemon [--socket PATH]
+const USAGE = `usage: fake-daemon [--socket PATH] [--stream-queue-size N]
 
 Runs a fake conductor daemon on a Unix socket (default: a fresh temp dir).
 Prints the socket path, then publishes each NDJSON line read from stdin.
 Stops when stdin closes or on SIGINT/SIGTERM.
+
+  --stream-queue-size N  events queued per stream client that does not read
+                         before new ones are dropped (default 100, as the
+                         real conductor)
 `;
 
 function publishLine(daemon: FakeDaemon, line: string): void {
@@ -39,14 +43,22 @@ function publishLine(daemon: FakeDaemon, line: string): void {
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { socket: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      socket: { type: 'string' },
+      'stream-queue-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help === true) {
     process.stdout.write(USAGE);
     return;
   }
-  const daemon = await startFakeDaemon(values.socket === undefined ? {} : { socketPath: values.socket });
+  const queueSize = values['stream-queue-size'];
+  const daemon = await startFakeDaemon({
+    ...(values.socket === undefined ? {} : { socketPath: values.socket }),
+    ...(queueSize === undefined ? {} : { streamQueueSize: Number(queueSize) }),
+  });
   process.stdout.write(`${daemon.socketPath}\n`);
 
   const splitter = new NdjsonSplitter(DEFAULT_MAX_MESSAGE_BYTES);
