@@ -41,11 +41,17 @@ function percentile(sorted: number[], p: number): number {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** The fake daemon in a process of its own (as the conductor is), queueing a whole burst per client. */
-async function daemonProcess(queueSize: number): Promise<{ child: ChildProcessWithoutNullStreams; socketPath: string }> {
+async function daemonProcess(
+  queueSize: number,
+): Promise<{ child: ChildProcessWithoutNullStreams; socketPath: string }> {
   const cli = join(__dirname, '..', 'src', 'testing', 'fake-daemon-cli.ts');
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', cli, '--stream-queue-size', String(queueSize)], {
-    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, 'tsconfig.json') },
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register', cli, '--stream-queue-size', String(queueSize)],
+    {
+      env: { ...process.env, TS_NODE_PROJECT: join(__dirname, 'tsconfig.json') },
+    },
+  );
   child.stderr.pipe(process.stderr);
   return { child, socketPath: await firstLine(child) };
 }
@@ -70,7 +76,15 @@ async function relayThroughput(
   await pause(100); // the daemon registers the stream when it answers it
   const burst: string[] = [];
   for (let i = 0; i < RELAY_EVENTS; i++) {
-    burst.push(JSON.stringify({ job_id: `job-${i % 20}`, sheet_num: i, event: 'sheet.progress', data: { i }, timestamp: i }));
+    burst.push(
+      JSON.stringify({
+        job_id: `job-${i % 20}`,
+        sheet_num: i,
+        event: 'sheet.progress',
+        data: { i },
+        timestamp: i,
+      }),
+    );
   }
   const cpu = process.cpuUsage();
   const started = performance.now();

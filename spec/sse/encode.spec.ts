@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { encodeSse, sanitizeSseField } from '../../src/sse/encode';
-import { toSseMessage } from '../../src/bridge/to-sse-message';
 import type { SseMessage } from '../../src/sse/message';
 
 /** Feeds frames to a spec-compliant parser and returns what a browser would dispatch. */
@@ -88,22 +87,5 @@ describe('encodeSse', () => {
       ['e1', 'b\nc', '1'],
       ['e2', '', '2'],
     ]);
-  });
-});
-
-describe('toSseMessage', () => {
-  it('names the message after event, then event_type, then daemon_event', () => {
-    expect(toSseMessage({ event: 'sheet.started', event_type: 'x' }).event).toBe('sheet.started');
-    expect(toSseMessage({ event_type: 'sheet.failed' }).event).toBe('sheet.failed');
-    expect(toSseMessage({ job_id: 'j' }).event).toBe('daemon_event');
-    expect(toSseMessage({ event: '', event_type: 'fallback' }).event).toBe('fallback');
-  });
-
-  it('carries the JSON of the whole raw event, unknown fields included, and the id', () => {
-    const raw = { job_id: 'j', event: 'e', extra: { nested: [1, 2] }, timestamp: 1.5 };
-    const message = toSseMessage(raw, 'abc-1');
-    expect(JSON.parse(message.data)).toEqual(raw);
-    expect(message.id).toBe('abc-1');
-    expect('id' in toSseMessage(raw)).toBe(false);
   });
 });

@@ -4,14 +4,22 @@ import { BRIDGE_STOPPED, heartbeatMessage } from './control-messages.js';
 import type { Route, EventRouter } from './event-router.js';
 import type { Beater, HeartbeatClock } from './heartbeat-clock.js';
 
-/** One daemon event as the bridge keeps it: numbered, routed and serialised once. */
-export interface BridgeEvent {
-  readonly seq: number;
-  readonly jobId: string | undefined;
-  readonly conductor: string | undefined;
-  readonly message: SseMessage;
-  /** When the bridge received it (the scheduler's clock). */
-  readonly at: number;
+/**
+ * One daemon event as the bridge keeps it: numbered, routed and serialised
+ * once. A class, not an object literal: V8 may decide to allocate every
+ * object of a literal's site in the old generation once many of them
+ * survive (the replay ring keeps the newest), which then costs every event
+ * a major collection's work; instances of a class are never pretenured.
+ */
+export class BridgeEvent {
+  constructor(
+    readonly seq: number,
+    readonly jobId: string | undefined,
+    readonly conductor: string | undefined,
+    readonly message: SseMessage,
+    /** When the bridge received it (the scheduler's clock). */
+    readonly at: number,
+  ) {}
 }
 
 /** Which consumers an event goes to: a job (or all), on a conductor (or any). */

@@ -29,7 +29,7 @@ import type { SseMessage } from '../sse/message.js';
 import { markReceived } from '../sse/received-at.js';
 import { toSseMessage } from './to-sse-message.js';
 import { streamResetMessage, type StreamResetReason } from './control-messages.js';
-import { BridgeConsumer, type BridgeEvent, type ConsumerHost, type RouteKey } from './bridge-consumer.js';
+import { BridgeConsumer, BridgeEvent, type ConsumerHost, type RouteKey } from './bridge-consumer.js';
 import { EventRouter } from './event-router.js';
 import { HeartbeatClock } from './heartbeat-clock.js';
 import { observerHistory } from './observer-history.js';
@@ -406,7 +406,7 @@ export class DaemonEventBridge {
       markReceived(message, performance.now());
       Object.freeze(message);
       const jobId = typeof object['job_id'] === 'string' ? object['job_id'] : undefined;
-      return { seq, jobId, conductor, message, at: this.options.scheduler.now() };
+      return new BridgeEvent(seq, jobId, conductor, message, this.options.scheduler.now());
     } catch (error) {
       this.skipInvalid(`daemon event cannot be serialised (${describeError(error)})`, undefined);
       return undefined;

@@ -20,8 +20,29 @@ const FALLBACK_EVENT_NAME = 'daemon_event';
 export function toSseMessage(raw: JsonObject, id?: string): SseMessage {
   const event = nonEmptyString(raw['event']) ?? nonEmptyString(raw['event_type']) ?? FALLBACK_EVENT_NAME;
   const data = JSON.stringify(raw);
-  return id === undefined ? { event, data } : { event, data, id };
+  return id === undefined ? { event, data } : new NumberedMessage(event, data, id);
 }
+
+/**
+ * A numbered message as a plain object (prototype `Object.prototype`, as a
+ * literal's: equal to one for `toStrictEqual`, JSON and spreads) built with
+ * `new`. V8 moves a literal's allocation site to the old generation once most
+ * of its objects survive a scavenge, as the replay ring's do while it fills;
+ * from then on every event costs major-collection work (in-process dispatch
+ * fell from ~370k to ~240k events/s in two runs of three). Objects built with
+ * `new` are never pretenured.
+ */
+const NumberedMessage = function (
+  this: { event: string; data: string; id: string },
+  event: string,
+  data: string,
+  id: string,
+) {
+  this.event = event;
+  this.data = data;
+  this.id = id;
+} as unknown as new (event: string, data: string, id: string) => SseMessage;
+NumberedMessage.prototype = Object.prototype;
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
