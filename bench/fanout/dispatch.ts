@@ -2,6 +2,9 @@
  * In-process dispatch: events through the bridge to consumers that are plain
  * subscriptions (no HTTP), against the bare router with plain callbacks.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { filter, share, Subject } from 'rxjs';
 import { DaemonEventBridge } from '../../src/bridge/bridge';
 import { EventRouter } from '../../src/bridge/event-router';
@@ -117,4 +120,18 @@ export function naiveDispatch(size: DispatchSize): Dispatch {
   } finally {
     subscriptions.forEach((s) => s.unsubscribe());
   }
+}
+
+/** `system`'s figure measured in a fresh process (bench/fanout/dispatch-process.ts). */
+export async function dispatchInFreshProcess(
+  system: 'router' | 'bridge' | 'naive',
+  size: DispatchSize,
+): Promise<Dispatch> {
+  const entry = join(__dirname, 'dispatch-process.ts');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', '-r', 'ts-node/register', entry, system, JSON.stringify(size)],
+    { env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json') } },
+  );
+  return JSON.parse(stdout) as Dispatch;
 }

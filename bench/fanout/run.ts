@@ -3,7 +3,7 @@
  * median of each figure (and of each within-run ratio).
  */
 import { ClientProcess } from './clients';
-import { bridgeDispatch, naiveDispatch, routerFloor, type Dispatch, type DispatchSize } from './dispatch';
+import { dispatchInFreshProcess, type Dispatch, type DispatchSize } from './dispatch';
 import {
   idleMemory,
   latency,
@@ -88,9 +88,9 @@ export async function runFanout(
       const memory = await each(FANOUT_SYSTEMS, (spec) => idleMemory(spec, clients, sizes.memoryClients));
       log(`run ${r + 1}/${repeat}: dispatch`);
       const dispatch = {
-        router: routerFloor(sizes.dispatch),
-        bridge: bridgeDispatch(sizes.dispatch),
-        naive: naiveDispatch(sizes.dispatch),
+        router: await dispatchInFreshProcess('router', sizes.dispatch),
+        bridge: await dispatchInFreshProcess('bridge', sizes.dispatch),
+        naive: await dispatchInFreshProcess('naive', sizes.dispatch),
       };
       runs.push({ broadcast, mixed, latency: latencies, memory, dispatch });
     }

@@ -94,11 +94,11 @@ export interface NatsRelayOptions {
   prefix?: string;
   /** Stream name, created when missing. `DEB_EVENTS`. */
   stream?: string;
-  /** Events kept while NATS is unreachable; beyond, new events are dropped and counted. 100,000. */
+  /** Events held, awaiting their ack included; beyond (NATS away or slow), new events are dropped and counted. 100,000. */
   bufferMaxEvents?: number;
-  /** Payload bytes kept while NATS is unreachable. 64 MiB. */
+  /** Payload bytes held, awaiting their ack included. 64 MiB. */
   bufferMaxBytes?: number;
-  /** Publishes awaiting their ack at once. 1,000. */
+  /** Publishes awaiting their ack at once: a sliding window, each ack lets the next event go. 1,000. */
   maxInFlight?: number;
   /** Stream creation: most messages (-1 unlimited). -1. */
   maxMsgs?: number;
