@@ -284,7 +284,12 @@ export class NatsRelay {
   private async pump(): Promise<void> {
     let failures = 0;
     while (this.buffer.size > 0) {
-      const { failed, error } = await this.publishWindow(failures > 0 ? 1 : this.options.maxInFlight);
+      // after a failure one event probes alone; the window opens again once it is acknowledged
+      const probe = failures > 0;
+      const { failed, error } = await this.publishWindow(
+        probe ? 1 : this.options.maxInFlight,
+        probe ? 1 : Number.POSITIVE_INFINITY,
+      );
       this.buffer.requeue(failed);
       if (failed.length === 0) {
         if (failures > 0) this.logger.info('publishing to JetStream again', { buffered: this.buffer.size });
@@ -309,10 +314,14 @@ export class NatsRelay {
 
   /**
    * Keeps up to `window` publishes in flight, taking events from the buffer's
-   * head (new arrivals included) until it is empty or one publish fails; then
-   * waits for those in flight and resolves with the failed ones in buffer order.
+   * head (new arrivals included) until it is empty, `limit` events were sent
+   * or one publish fails; then waits for those in flight and resolves with
+   * the failed ones in buffer order.
    */
-  private publishWindow(window: number): Promise<{ failed: PendingPublish[]; error: unknown }> {
+  private publishWindow(
+    window: number,
+    limit: number,
+  ): Promise<{ failed: PendingPublish[]; error: unknown }> {
     return new Promise((resolve) => {
       const failed: { item: PendingPublish; order: number }[] = [];
       let firstError: unknown;
@@ -323,7 +332,7 @@ export class NatsRelay {
         fill();
       };
       const fill = (): void => {
-        while (failed.length === 0 && inFlight < window) {
+        while (failed.length === 0 && inFlight < window && sent < limit) {
           const item = this.buffer.shift();
           if (item === undefined) break;
           const order = sent++;
