@@ -9,7 +9,8 @@ import type { Beater, HeartbeatClock } from './heartbeat-clock.js';
  * once. A class, not an object literal: V8 may decide to allocate every
  * object of a literal's site in the old generation once many of them
  * survive (the replay ring keeps the newest), which then costs every event
- * a major collection's work; instances of a class are never pretenured.
+ * a major collection's work; V8 tracks allocation sites for literals and
+ * arrays, not for `new`, so instances of a class are not pretenured.
  */
 export class BridgeEvent {
   constructor(
