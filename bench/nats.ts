@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { UnixSocketDaemonClient } from '../src/daemon/unix-socket-client';
 import { NatsRelay } from '../src/nats/relay';
 import { exited, firstLine } from '../spec/support/child-process';
+import { pollUntil, waitUntil } from '../spec/support/wait-until';
 import { natsServerInstalled, startNatsCluster, startNatsServer } from '../spec/support/nats-server';
 import { startConductor, startReplica } from '../spec/nats/support/scale-out';
 import type { Result } from './result';
@@ -20,19 +21,6 @@ const RESUMES = QUICK ? 5 : 20;
 
 const now = () => performance.timeOrigin + performance.now();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 60_000,
-  detail: () => string = () => '',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what} ${detail()}`);
-    await pause(2);
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -72,8 +60,12 @@ async function relayThroughput(
   const nc = await connect({ servers, maxReconnectAttempts: -1 });
   const relay = new NatsRelay(client, nc, { conductor: 'bench', stream: `BENCH_R${replicas}`, replicas });
   await relay.start();
-  await until(() => relay.stats().daemon === 'connected', 'the relay to reach the daemon');
-  await pause(100); // the daemon registers the stream when it answers it
+  // the daemon counts the relay's stream once it has answered it
+  await pollUntil(
+    () => client.call('daemon.health') as Promise<{ streams: number }>,
+    (health) => health.streams === 1,
+    "the daemon to register the relay's stream",
+  );
   const burst: string[] = [];
   for (let i = 0; i < RELAY_EVENTS; i++) {
     burst.push(
@@ -89,11 +81,10 @@ async function relayThroughput(
   const cpu = process.cpuUsage();
   const started = performance.now();
   daemon.child.stdin.write(`${burst.join('\n')}\n`);
-  await until(
+  await waitUntil(
     () => relay.stats().counters.published >= RELAY_EVENTS,
-    'relay publishes',
+    () => `relay publishes ${JSON.stringify(relay.stats())}`,
     UNTIL_MS,
-    () => JSON.stringify(relay.stats()),
   );
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
@@ -154,7 +145,7 @@ async function endToEndLatency(url: string): Promise<Result[]> {
     for (; sent < due; sent++) conductor.publish('lat', { sent: now() });
     await pause(1);
   }
-  await until(() => replica.bridge.stats().counters.eventsIn >= total, 'gateway ingest');
+  await waitUntil(() => replica.bridge.stats().counters.eventsIn >= total, 'gateway ingest', 60_000);
   await pause(200);
   const latencies = await new Promise<number[]>((resolve) => {
     worker.once('message', (m: { latencies: number[] }) => resolve(m.latencies));
@@ -197,11 +188,15 @@ async function resumeOnAnotherReplica(url: string): Promise<Result[]> {
     for (let r = 0; r < RESUMES; r++) {
       conductor.publish('r');
       const expected = one.bridge.stats().counters.eventsIn + 1;
-      await until(() => one.bridge.stats().counters.eventsIn >= expected, 'replica 1');
+      await waitUntil(() => one.bridge.stats().counters.eventsIn >= expected, 'replica 1', 60_000);
       const lastEventId = one.bridge.stats().lastEventId!;
       for (let i = 0; i < 100; i++) conductor.publish('r', { i });
       const target = Number(lastEventId) + 100;
-      await until(() => Number(two.bridge.stats().lastEventId ?? 0) >= target, 'replica 2 caught up');
+      await waitUntil(
+        () => Number(two.bridge.stats().lastEventId ?? 0) >= target,
+        'replica 2 caught up',
+        60_000,
+      );
       const started = performance.now();
       const got = await new Promise<number>((resolve, reject) => {
         const req = request(
