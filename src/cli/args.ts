@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_SOCKET_PATH } from '../daemon/unix-socket-client.js';
 import { DaemonEventBridgeError, errorMessage } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { prefixSchema, tokenSchema } from '../tokens.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import {
   booleanText,
@@ -56,7 +57,7 @@ const hostSchema = z
   .string()
   .regex(/^[A-Za-z0-9.:_-]{1,253}$/, { error: 'expected a host name or an IP address' });
 
-const tokenSchema = z
+const bearerTokenSchema = z
   .string()
   .min(1, { error: 'expected a non-empty secret' })
   .max(4096, { error: 'expected at most 4096 characters' })
@@ -67,7 +68,7 @@ const logLevelSchema = z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS
 const listenFlags = {
   host: hostSchema.default('127.0.0.1'),
   port: portSchema.default(DEFAULT_PORT),
-  token: tokenSchema.optional(),
+  token: bearerTokenSchema.optional(),
   insecure: z.boolean().default(false),
 };
 
@@ -83,16 +84,8 @@ const natsUrlSchema = z.string().regex(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/
 
 /** `--prefix` and `--stream`: where events live in NATS (defaults of the nats entry, stated there once). */
 const natsLogFlags = {
-  prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, {
-      error: 'expected dot-separated tokens of letters, digits, "_" or "-"',
-    })
-    .optional(),
-  stream: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' })
-    .optional(),
+  prefix: prefixSchema.optional(),
+  stream: tokenSchema.optional(),
 };
 
 const countFlag = (min: number) =>
@@ -117,9 +110,7 @@ const relayFlagsSchema = z.strictObject({
   'log-level': logLevelSchema.default('info'),
   socket: socketSchema,
   nats: natsUrlSchema,
-  conductor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' }),
+  conductor: tokenSchema,
   ...natsLogFlags,
   'buffer-events': countFlag(1),
   'buffer-bytes': countFlag(1024),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tokenSchema } from '../tokens.js';
 
 const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
 const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
@@ -51,9 +52,7 @@ export const jobIdParamSchema = z
  * conductorParamSchema.parse('host-a'); // 'host-a'
  * ```
  */
-export const conductorParamSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'conductor must be 1 to 64 characters of [A-Za-z0-9_-]' });
+export const conductorParamSchema = tokenSchema;
 
 /**
  * The zod schema of a `limit` query parameter: absent means `defaultLimit`,

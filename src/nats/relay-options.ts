@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
 import { integerOption, MAX_TIMER_MS, parseOptions } from '../options.js';
 import type { SchedulerLike } from 'rxjs';
-import { prefixSchema, tokenSchema } from './subjects.js';
+import { prefixSchema, tokenSchema } from '../tokens.js';
 
 /**
  * The default subject prefix of events and history requests.
@@ -40,10 +40,7 @@ export const DEFAULT_STREAM = 'DEB_EVENTS';
  */
 export const natsLogOptionsSchema = z.strictObject({
   prefix: prefixSchema.default(DEFAULT_PREFIX),
-  stream: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' })
-    .default(DEFAULT_STREAM),
+  stream: tokenSchema.default(DEFAULT_STREAM),
   logger: loggerSchema.optional(),
   scheduler: z
     .custom<SchedulerLike>((v) => typeof v === 'object' && v !== null && 'schedule' in v)

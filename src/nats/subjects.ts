@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { InvalidArgumentError } from '../errors.js';
 
 /**
@@ -13,35 +12,6 @@ import { InvalidArgumentError } from '../errors.js';
  * ```
  */
 export const DAEMON_WIDE_TOKEN = '%';
-
-/**
- * The zod schema of one subject token we accept as a conductor name or a
- * prefix part: letters, digits, `_` and `-`.
- *
- * @example
- * ```ts
- * import { tokenSchema } from './subjects.js';
- *
- * tokenSchema.parse('host-a');
- * ```
- */
-export const tokenSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_" or "-"' });
-
-/**
- * The zod schema of a subject prefix: one or more tokens joined by `.`.
- *
- * @example
- * ```ts
- * import { prefixSchema } from './subjects.js';
- *
- * prefixSchema.parse('deb.prod');
- * ```
- */
-export const prefixSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, {
-  error: 'expected dot-separated tokens of letters, digits, "_" or "-"',
-});
 
 const SAFE = /^[A-Za-z0-9_-]$/;
 
