@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeError, errorMessage } from '../errors.js';
+import { importOptionalPeer, OptionalPeerMissingError } from '../optional-peer.js';
 import { parseCli, usage, UsageError, type CliCommand } from './args.js';
 import type { RunningCommand } from './command.js';
 import { runDemo } from './demo.js';
@@ -43,6 +44,11 @@ async function main(): Promise<void> {
   try {
     running = await start(command, logger);
   } catch (error) {
+    if (error instanceof OptionalPeerMissingError) {
+      // Not a failure of the run: a setup step is missing. One line, and 2 like a usage error.
+      process.stderr.write(`${PROGRAM}: ${error.message}\n`);
+      process.exit(2);
+    }
     const message = errorMessage(error);
     logger.error('failed to start', { error: message });
     process.stderr.write(`${PROGRAM}: ${message}\n`);
@@ -83,22 +89,27 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
+/** The optional peers the NATS commands need. */
+const NATS_PACKAGES = ['@nats-io/transport-node', '@nats-io/jetstream'];
+
 /**
  * Starts a command. The NATS commands (`relay`, `serve --nats`) are loaded
- * only when asked for, so `serve --socket` and `demo` never load the NATS packages.
+ * only when asked for, so `serve --socket` and `demo` never load the NATS
+ * packages; without them, those two fail with {@link OptionalPeerMissingError}.
  */
 async function start(
   command: CliCommand & { command: 'serve' | 'demo' | 'relay' },
   logger: ReturnType<typeof createJsonLogger>,
 ): Promise<Pick<RunningCommand, 'stop'> & { url?: string }> {
-  if (command.command === 'relay')
-    return (await import('./nats-commands.js')).runRelay(command.options, logger);
+  const natsCommands = (feature: string) =>
+    importOptionalPeer(feature, NATS_PACKAGES, () => import('./nats-commands.js'));
+  if (command.command === 'relay') return (await natsCommands('relay')).runRelay(command.options, logger);
   if (command.command === 'demo') {
     return runDemo(command.options, logger, (line) => process.stdout.write(`${line}\n`));
   }
   const { nats } = command.options;
   if (nats === undefined) return runServe(command.options, logger);
-  return (await import('./nats-commands.js')).runServeNats({ ...command.options, nats }, logger);
+  return (await natsCommands('serve --nats')).runServeNats({ ...command.options, nats }, logger);
 }
 
 /** What the user reads on stdout once the server listens: the URL first. */

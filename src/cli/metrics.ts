@@ -1,32 +1,25 @@
 import type { GatewayMetrics } from '../http/metrics.js';
 import type { BridgeLogger } from '../logger.js';
+import { importOptionalPeer, OptionalPeerMissingError } from '../optional-peer.js';
 
 /**
  * The `serve` command's metrics: prom-client's default process metrics and
- * the gateway's, in one registry served at `/metrics`; `undefined` (and an
- * info log) when prom-client is not installed, since it is an optional peer
- * dependency.
- *
- * @example
- * ```ts
- * import { createGateway } from 'daemon-event-bridge/http';
- * import { loadMetrics } from './metrics.js';
- *
- * const metrics = await loadMetrics(logger);
- * createGateway(bridge, metrics ? { metrics } : {});
- * ```
+ * the gateway's, in one registry served at `/metrics`; `undefined` (and one
+ * info log naming the install command) when prom-client, an optional peer
+ * dependency, is not installed. A prom-client that is installed but fails to
+ * load is an error, not a missing feature.
  */
 export async function loadMetrics(logger: BridgeLogger): Promise<GatewayMetrics | undefined> {
-  const loaded = await Promise.all([import('prom-client'), import('../http/metrics-prometheus.js')]).catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'MODULE_NOT_FOUND') throw error;
-      logger.info('prom-client is not installed: no /metrics (npm install prom-client to add it)');
-      return undefined;
-    },
-  );
-  if (loaded === undefined) return undefined;
-  const [promClient, entry] = loaded;
-  const registry = new promClient.Registry();
-  promClient.collectDefaultMetrics({ register: registry });
-  return entry.prometheusMetrics({ registry });
+  try {
+    const [promClient, entry] = await importOptionalPeer('/metrics', ['prom-client'], () =>
+      Promise.all([import('prom-client'), import('../http/metrics-prometheus.js')]),
+    );
+    const registry = new promClient.Registry();
+    promClient.collectDefaultMetrics({ register: registry });
+    return entry.prometheusMetrics({ registry });
+  } catch (error) {
+    if (!(error instanceof OptionalPeerMissingError)) throw error;
+    logger.info(`prom-client is not installed: no /metrics (${error.install} to add it)`);
+    return undefined;
+  }
 }
