@@ -34,22 +34,26 @@ export interface TestProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts `command ...args` with `env` added to this process's. Stop it with {@link stopProcess} in afterEach. */
+/**
+ * Starts `command ...args` with `env` added to this process's (`stdin: 'pipe'`
+ * to write to it). Stop it with {@link stopProcess} in afterEach.
+ */
 export function startProcess(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   cwd?: string,
+  stdin: 'ignore' | 'pipe' = 'ignore',
 ): TestProcess {
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const exited = new Promise<number | string>((resolve) =>
     child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
