@@ -66,4 +66,31 @@ describe('/healthz counts the daemon lines the client skipped, per cause', () =>
     expect(health['counters']).toMatchObject({ eventsIn: 1, invalidEvents: 10 });
     expect(bridge.stats().daemon).toEqual(health['daemon']);
   });
+
+  it('counts every line of a flood of 95,001, the 19,030 with NUL bytes among them', async () => {
+    const event = (name: string) =>
+      JSON.stringify({ jsonrpc: '2.0', method: 'monitor.event', params: { job_id: 'j', event: name } });
+    const withNul = [
+      event('a\u0000b').replace('\\u0000', '\u0000'), // raw NUL in a string of an otherwise valid event
+      '\u0000'.repeat(3),
+      `${event('sheet.started')}\u0000`,
+    ];
+    const others = [
+      'Traceback (most recent call last):',
+      '{"jsonrpc":"1.0","method":"monitor.event","params":{}}',
+      '',
+    ];
+    for (let n = 0; n < 19_030; n++) daemon.publishRaw(withNul[n % withNul.length]!);
+    for (let n = 0; n < 75_971; n++) daemon.publishRaw(others[n % others.length]!);
+    const marker = firstValueFrom(bridge.allEvents(0).pipe(filter((message) => message.event === 'marker')));
+    daemon.publish({ job_id: 'nightly', event: 'marker' });
+    await marker;
+
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as {
+      daemon: { skipped: Record<string, number> };
+    };
+    const { skipped } = health.daemon;
+    expect(skipped['nul']).toBe(19_030);
+    expect(Object.values(skipped).reduce((sum, n) => sum + n, 0)).toBe(95_001);
+  });
 });
