@@ -1,7 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import type { DaemonEventBridge } from '../bridge/bridge.js';
 import { withBridgeState } from '../operators/with-bridge-state.js';
-import type { GatewayStats } from './gateway.js';
+import type { GatewayStats, SseStreamKind } from './gateway-stats.js';
 import { sendError, type GatewayRequest } from './gateway-request.js';
 import {
   conductorParamSchema,
@@ -16,7 +16,7 @@ import {
 import type { GatewayRoute } from './routes.js';
 import { SSE_HEADERS } from './serve-sse.js';
 import { sendJson } from './send-json.js';
-import type { SseClients, SseSource, SseStreamKind } from './sse-clients.js';
+import type { SseClients, SseSource } from './sse-clients.js';
 import type { GatewayMetrics } from './metrics.js';
 import { ready } from './readiness.js';
 
