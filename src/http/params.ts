@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { UNNAMED } from '../sse/vocabulary.js';
 import { tokenSchema } from '../tokens.js';
 
 const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
 const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
-const UNNAMED_ERROR = 'unnamed must be 0 or 1';
+const UNNAMED_ERROR = `${UNNAMED.parameter} must be ${UNNAMED.off} or ${UNNAMED.on}`;
 
 /**
  * The zod schema of a job id in a gateway path: 1 to 128 characters of `[A-Za-z0-9._:-]`.
@@ -86,15 +87,18 @@ export function limitParamSchema(defaultLimit: number) {
  * ```
  */
 const unnamedParamSchema = z
-  .enum(['0', '1'], { error: UNNAMED_ERROR })
+  .enum([UNNAMED.off, UNNAMED.on], { error: UNNAMED_ERROR })
   .optional()
-  .transform((value) => value === '1');
+  .transform((value) => value === UNNAMED.on);
 
 /** Query of `/api/events/stream`: `limit` 1..200, default 50; `unnamed` 0 or 1. */
-export const streamQuerySchema = z.object({ limit: limitParamSchema(50), unnamed: unnamedParamSchema });
+export const streamQuerySchema = z.object({
+  limit: limitParamSchema(50),
+  [UNNAMED.parameter]: unnamedParamSchema,
+});
 
 /** Query of `/api/jobs/:jobId/events`: `unnamed` 0 or 1. */
-export const jobEventsQuerySchema = z.object({ unnamed: unnamedParamSchema });
+export const jobEventsQuerySchema = z.object({ [UNNAMED.parameter]: unnamedParamSchema });
 
 /** Query of `/api/jobs/:jobId/observer`: `limit` 1..200, default 20. */
 export const observerQuerySchema = z.object({ limit: limitParamSchema(20) });
