@@ -43,19 +43,6 @@ export const jobIdParamSchema = z
   .pipe(jobIdSchema);
 
 /**
- * The zod schema of a `:conductor` path segment: 1 to 64 characters of
- * `[A-Za-z0-9_-]`, as a relay's `--conductor` (one NATS subject token).
- *
- * @example
- * ```ts
- * import { conductorParamSchema } from './params.js';
- *
- * conductorParamSchema.parse('host-a'); // 'host-a'
- * ```
- */
-export const conductorParamSchema = tokenSchema;
-
-/**
  * The zod schema of a `limit` query parameter: absent means `defaultLimit`,
  * otherwise an integer from 1 to 200 written in decimal digits.
  *
@@ -109,16 +96,8 @@ export type Parsed<T> = { success: true; data: T } | { success: false; error: st
 /**
  * Parses one request value with a zod schema; on failure returns the first
  * issue's message (the schemas here carry messages fit for a 400 answer).
- *
- * @example
- * ```ts
- * import { jobIdParamSchema, parseParam } from './params.js';
- *
- * const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
- * if (!jobId.success) return sendJson(res, 400, { error: jobId.error });
- * ```
  */
-export function parseParam<S extends z.ZodType>(schema: S, value: unknown): Parsed<z.output<S>> {
+function parseParam<S extends z.ZodType>(schema: S, value: unknown): Parsed<z.output<S>> {
   const result = schema.safeParse(value);
   return result.success
     ? { success: true, data: result.data }
@@ -141,4 +120,37 @@ export function parseQuery<S extends z.ZodType>(schema: S, params: URLSearchPara
   const query: Record<string, string> = {};
   for (const [name, value] of params) query[name] ??= value; // the first of repeated parameters wins
   return parseParam(schema, query);
+}
+
+/** The raw segments of a job route (`/api/[conductors/:conductor/]jobs/:jobId/...`). */
+interface JobRouteSegments {
+  readonly jobIdSegment: string;
+  readonly conductorSegment?: string;
+}
+
+/** A job route's parsed job id, `:conductor` (absent: `undefined`) and query. */
+interface JobRouteParams<Q> {
+  readonly jobId: string;
+  readonly conductor: string | undefined;
+  readonly query: Q;
+}
+
+/**
+ * Parses a job route: its `:jobId`, its optional `:conductor` (1 to 64
+ * characters of `[A-Za-z0-9_-]`, as a relay's `--conductor`) and its query
+ * with `querySchema`; else the first error message, in that order.
+ */
+export function parseJobRoute<S extends z.ZodType>(
+  route: JobRouteSegments,
+  querySchema: S,
+  params: URLSearchParams,
+): Parsed<JobRouteParams<z.output<S>>> {
+  const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
+  if (!jobId.success) return jobId;
+  const conductor =
+    route.conductorSegment === undefined ? undefined : parseParam(tokenSchema, route.conductorSegment);
+  if (conductor?.success === false) return conductor;
+  const query = parseQuery(querySchema, params);
+  if (!query.success) return query;
+  return { success: true, data: { jobId: jobId.data, conductor: conductor?.data, query: query.data } };
 }
