@@ -48,7 +48,8 @@ export type GatewayConnectionState = 'connecting' | 'open' | 'reconnecting' | 'c
 /**
  * The message event of one SSE message the browser dispatched as `type`.
  * On an unnamed stream a `message` is a daemon event whose name is read from
- * its data, as the bridge names it (see `receivedEventName`). Never throws: text that is not JSON gives `data: undefined`.
+ * its data, as the bridge names it (see `receivedEventName`). Never throws:
+ * text that is not JSON gives `data: undefined`.
  */
 export function toGatewayMessage(
   type: string,
