@@ -121,6 +121,9 @@ describe('StaticFiles', () => {
     expect(client.body).toContain('export function gatewayEvents(');
     const errors = await send(server.url, 'GET', '/lib/errors.js');
     expect(errors.body).toContain('export class DaemonEventBridgeError');
+    const vocabulary = await send(server.url, 'GET', '/lib/sse/vocabulary.js');
+    expect(vocabulary.status).toBe(200);
+    expect(vocabulary.body).toContain('export function daemonEventName(');
     const rxjs = await send(server.url, 'GET', '/lib/rxjs.js');
     expect(rxjs.status).toBe(200);
     expect(rxjs.body).toMatch(/export const \{[^}]*\bObservable\b[^}]*\} = exports;\n$/);
@@ -166,10 +169,11 @@ describe('the dashboard files', () => {
     for (const path of local) expect(DASHBOARD_FILES[path]).toBeDefined();
   });
 
-  it('import only their own modules and the browser client, each of which the server serves', () => {
+  it('import only their own modules, the browser client and the SSE vocabulary, each of which the server serves', () => {
     for (const file of modules) {
       for (const [, path] of read(file).matchAll(/^import [^;]*? from '\.\/([^']+)';$/gm)) {
-        if (path!.startsWith('lib/')) expect(['lib/browser/index.js', 'lib/rxjs.js']).toContain(path);
+        if (path!.startsWith('lib/'))
+          expect(['lib/browser/index.js', 'lib/sse/vocabulary.js', 'lib/rxjs.js']).toContain(path);
         else expect(DASHBOARD_FILES[`/${path}`]).toBeDefined();
       }
       expect(read(file)).not.toMatch(/^import [^;]* from '(?!\.\/)/m);

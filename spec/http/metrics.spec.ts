@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { get } from 'node:http';
-import { Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { DaemonEventBridge } from '../../src/bridge/bridge';
 import { UnixSocketDaemonClient } from '../../src/daemon/unix-socket-client';
 import { createGateway, type Gateway } from '../../src/http/gateway';
@@ -251,6 +251,40 @@ describe('gateway metrics and readiness (prom-client, fake daemon)', () => {
         encoding: 'utf8',
       });
       expect(bad.status).not.toBe(0);
+    });
+
+    it("passes it with prom-client's default metrics, registered as `serve` does (defaultMetrics: true)", async () => {
+      const lint = (text: string) =>
+        spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      const served = new Registry();
+      const withDefaults = createGateway(bridge, {
+        metrics: prometheusMetrics({ registry: served, defaultMetrics: true }),
+      });
+      const defaults = await startServer(withDefaults);
+      try {
+        const { body } = await fetchText(`${defaults.url}/metrics`);
+        expect(lint(body)).toMatchObject({ status: 0, stdout: '', stderr: '' });
+        // The process and Node.js metrics are there, the gateway's too; the three `_total` gauges are not.
+        for (const name of [
+          'process_cpu_user_seconds_total',
+          'nodejs_heap_size_used_bytes',
+          'daemon_event_bridge_state',
+        ])
+          expect(body).toContain(`# TYPE ${name} `);
+        expect(body).toMatch(/^nodejs_active_handles\{type="[^"]+"\} \d+$/m);
+        expect(body).not.toMatch(/^nodejs_active_(?:handles|requests|resources)_total\b/m);
+      } finally {
+        withDefaults.close();
+        await defaults.close();
+      }
+      // promtool can fail here: prom-client's defaults as they are (`collectDefaultMetrics`) are reported.
+      const raw = new Registry();
+      collectDefaultMetrics({ register: raw });
+      const result = lint(await raw.metrics());
+      expect(result.status).not.toBe(0);
+      expect(result.stdout + result.stderr).toMatch(
+        /nodejs_active_handles_total non-counter metrics should not have "_total" suffix/,
+      );
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   jobIdSchema,
   limitParamSchema,
   observerQuerySchema,
+  parseJobRoute,
   parseQuery,
   streamQuerySchema,
 } from '../../src/http/params';
@@ -71,5 +72,37 @@ describe('gateway parameters', () => {
         });
       }),
     );
+  });
+
+  it('parses a job route: job id, optional conductor, query; else the first error, in that order', () => {
+    const query = (text: string) => new URLSearchParams(text);
+    expect(parseJobRoute({ jobIdSegment: 'nightly%3A42' }, observerQuerySchema, query(''))).toEqual({
+      success: true,
+      data: { jobId: 'nightly:42', conductor: undefined, query: { limit: 20 } },
+    });
+    expect(
+      parseJobRoute(
+        { jobIdSegment: 'j1', conductorSegment: 'host-a' },
+        observerQuerySchema,
+        query('limit=5'),
+      ),
+    ).toEqual({ success: true, data: { jobId: 'j1', conductor: 'host-a', query: { limit: 5 } } });
+    const bad = parseJobRoute(
+      { jobIdSegment: 'j1', conductorSegment: 'host a' },
+      observerQuerySchema,
+      query('limit=0'),
+    );
+    expect(bad.success).toBe(false);
+    expect(bad).not.toEqual(parseQuery(observerQuerySchema, query('limit=0')));
+    expect(
+      parseJobRoute({ jobIdSegment: 'bad id', conductorSegment: 'host a' }, observerQuerySchema, query('')),
+    ).toEqual({
+      success: false,
+      error: 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]',
+    });
+    expect(parseJobRoute({ jobIdSegment: 'j1' }, observerQuerySchema, query('limit=0'))).toEqual({
+      success: false,
+      error: 'limit must be an integer from 1 to 200',
+    });
   });
 });

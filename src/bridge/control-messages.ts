@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { SseMessage } from '../sse/message.js';
+import { BRIDGE_STOPPED_EVENT, HEARTBEAT_EVENT, STREAM_RESET_EVENT } from '../sse/vocabulary.js';
 
 /**
  * The message every consumer gets when the bridge stops, just before it completes.
@@ -11,13 +12,13 @@ import type { SseMessage } from '../sse/message.js';
  * if (message === BRIDGE_STOPPED) console.log('the bridge stopped');
  * ```
  */
-export const BRIDGE_STOPPED: SseMessage = Object.freeze({ event: 'bridge_stopped', data: '{}' });
+export const BRIDGE_STOPPED: SseMessage = Object.freeze({ event: BRIDGE_STOPPED_EVENT, data: '{}' });
 
 /**
  * A `heartbeat` message stamped with the scheduler's clock, in Unix seconds.
  */
 export function heartbeatMessage(scheduler: SchedulerLike): SseMessage {
-  return { event: 'heartbeat', data: JSON.stringify({ timestamp: scheduler.now() / 1000 }) };
+  return { event: HEARTBEAT_EVENT, data: JSON.stringify({ timestamp: scheduler.now() / 1000 }) };
 }
 
 /**
@@ -40,5 +41,5 @@ export function streamResetMessage(reason: StreamResetReason, lastEventId: strin
     reason === 'expired'
       ? 'events after this id are no longer in the replay buffer; continuing with live events'
       : 'this id was not issued by this bridge (another instance, or a restart); continuing with live events';
-  return { event: 'stream_reset', data: JSON.stringify({ reason, lastEventId, message }) };
+  return { event: STREAM_RESET_EVENT, data: JSON.stringify({ reason, lastEventId, message }) };
 }

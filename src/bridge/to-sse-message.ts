@@ -1,13 +1,11 @@
 import type { JsonObject } from '../json.js';
 import type { SseMessage } from '../sse/message.js';
-
-/** The SSE event name of a daemon event that has neither `event` nor `event_type`. */
-const FALLBACK_EVENT_NAME = 'daemon_event';
+import { daemonEventName } from '../sse/vocabulary.js';
 
 /**
- * Maps a raw daemon event to its SSE message: `event` is the event's `event`,
- * else its `event_type`, else `"daemon_event"`; `data` is the JSON of the
- * whole raw object (unknown fields kept).
+ * Maps a raw daemon event to its SSE message: `event` is its
+ * {@link daemonEventName} (`event`, else `event_type`, else `"daemon_event"`);
+ * `data` is the JSON of the whole raw object (unknown fields kept).
  *
  * @example
  * ```ts
@@ -18,7 +16,7 @@ const FALLBACK_EVENT_NAME = 'daemon_event';
  * ```
  */
 export function toSseMessage(raw: JsonObject, id?: string): SseMessage {
-  const event = nonEmptyString(raw['event']) ?? nonEmptyString(raw['event_type']) ?? FALLBACK_EVENT_NAME;
+  const event = daemonEventName(raw);
   const data = JSON.stringify(raw);
   return id === undefined ? { event, data } : new NumberedMessage(event, data, id);
 }
@@ -43,7 +41,3 @@ const NumberedMessage = function (
   this.id = id;
 } as unknown as new (event: string, data: string, id: string) => SseMessage;
 NumberedMessage.prototype = Object.prototype;
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}

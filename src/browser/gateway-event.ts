@@ -1,3 +1,5 @@
+import { isControlEvent, receivedEventName } from '../sse/vocabulary.js';
+
 /**
  * What {@link gatewayEvents} emits: the connection's state as it changes,
  * and every message of the stream with its data parsed.
@@ -44,25 +46,10 @@ export type GatewayEvent =
 export type GatewayConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /**
- * The events the gateway sends by name even on an `unnamed=1` stream, so
- * {@link gatewayEvents} always listens for them.
- *
- * @example
- * ```ts
- * import { CONTROL_EVENTS } from 'daemon-event-bridge/browser';
- *
- * const isControl = (name: string) => (CONTROL_EVENTS as readonly string[]).includes(name);
- * ```
- */
-export const CONTROL_EVENTS = ['heartbeat', 'bridge_state', 'bridge_stopped', 'stream_reset'] as const;
-
-const DAEMON_EVENT = 'daemon_event';
-
-/**
  * The message event of one SSE message the browser dispatched as `type`.
  * On an unnamed stream a `message` is a daemon event whose name is read from
- * its data (`event`, else `event_type`, else `daemon_event`), as the bridge
- * names it. Never throws: text that is not JSON gives `data: undefined`.
+ * its data, as the bridge names it (see `receivedEventName`). Never throws:
+ * text that is not JSON gives `data: undefined`.
  */
 export function toGatewayMessage(
   type: string,
@@ -71,10 +58,9 @@ export function toGatewayMessage(
 ): GatewayEvent {
   const raw = typeof message.data === 'string' ? message.data : String(message.data);
   const data = parseJson(raw);
-  const control = (CONTROL_EVENTS as readonly string[]).includes(type);
-  const event = unnamed && type === 'message' ? daemonEventName(data) : type;
+  const event = receivedEventName(type, data, unnamed);
   // EventSource repeats the previous id on a message without one: control messages carry none.
-  const id = control || message.lastEventId === '' ? undefined : message.lastEventId;
+  const id = isControlEvent(type) || message.lastEventId === '' ? undefined : message.lastEventId;
   return { type: 'message', event, id, data, raw };
 }
 
@@ -84,12 +70,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function daemonEventName(data: unknown): string {
-  if (typeof data !== 'object' || data === null) return DAEMON_EVENT;
-  const { event, event_type: eventType } = data as { event?: unknown; event_type?: unknown };
-  if (typeof event === 'string' && event !== '') return event;
-  if (typeof eventType === 'string' && eventType !== '') return eventType;
-  return DAEMON_EVENT;
 }

@@ -1,12 +1,8 @@
 /// <reference lib="dom" preserve="true" />
 import { Observable } from 'rxjs';
 import { EventSourceUnavailableError } from './errors.js';
-import {
-  CONTROL_EVENTS,
-  toGatewayMessage,
-  type GatewayConnectionState,
-  type GatewayEvent,
-} from './gateway-event.js';
+import { CONTROL_EVENTS, UNNAMED } from '../sse/vocabulary.js';
+import { toGatewayMessage, type GatewayConnectionState, type GatewayEvent } from './gateway-event.js';
 import { withUnnamed } from './stream-url.js';
 
 /**
@@ -89,7 +85,7 @@ export function gatewayEvents(
   options: GatewayEventsOptions = {},
 ): Observable<GatewayEvent> {
   const unnamed = options.unnamed ?? true;
-  const names = new Set(['message', ...CONTROL_EVENTS, ...(options.events ?? [])]);
+  const names = new Set([UNNAMED.dispatched, ...CONTROL_EVENTS, ...(options.events ?? [])]);
   return new Observable<GatewayEvent>((subscriber) => {
     const EventSourceClass =
       options.EventSource ??

@@ -15,5 +15,6 @@
  * @packageDocumentation
  */
 export { gatewayEvents, type GatewayEventsOptions } from './gateway-events.js';
-export { CONTROL_EVENTS, type GatewayEvent, type GatewayConnectionState } from './gateway-event.js';
+export type { GatewayEvent, GatewayConnectionState } from './gateway-event.js';
+export { CONTROL_EVENTS } from '../sse/vocabulary.js';
 export { EventSourceUnavailableError } from './errors.js';

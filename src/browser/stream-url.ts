@@ -1,11 +1,13 @@
+import { UNNAMED } from '../sse/vocabulary.js';
+
 /**
- * The URL with `unnamed=1` set in its query (kept relative when it is a
+ * The URL with the unnamed mode (`unnamed=1`) set in its query (kept relative when it is a
  * relative string: EventSource resolves it against the page).
  */
 export function withUnnamed(url: string | URL): string {
   if (typeof url !== 'string') {
     const copy = new URL(url.href);
-    copy.searchParams.set('unnamed', '1');
+    copy.searchParams.set(UNNAMED.parameter, UNNAMED.on);
     return copy.href;
   }
   const hashAt = url.indexOf('#');
@@ -14,6 +16,6 @@ export function withUnnamed(url: string | URL): string {
   const queryAt = beforeHash.indexOf('?');
   const path = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt);
   const query = new URLSearchParams(queryAt === -1 ? '' : beforeHash.slice(queryAt + 1));
-  query.set('unnamed', '1');
+  query.set(UNNAMED.parameter, UNNAMED.on);
   return `${path}?${query.toString()}${hash}`;
 }

@@ -6,6 +6,9 @@ import type TypeScript from 'typescript';
 /** The browser client's entry, relative to a folder of ES modules laid out like `src/`. */
 const BROWSER_ENTRY = 'browser/index.js';
 
+/** The modules the dashboard imports from its `lib/` folder: the browser client and the SSE vocabulary. */
+const ENTRIES = [BROWSER_ENTRY, 'sse/vocabulary.js'];
+
 /** The one bare import the browser client may have; the dashboard serves it as `rxjs.js`. */
 const RXJS = 'rxjs';
 
@@ -13,8 +16,9 @@ const RXJS = 'rxjs';
 const IMPORT = /^\s*(?:import|export)\s(?:[^'";]*?\sfrom\s*)?(['"])([^'"]+)\1/gm;
 
 /**
- * The ES modules reachable from {@link BROWSER_ENTRY}, each by its path
- * relative to the root (`browser/index.js`, `errors.js` …), read with
+ * The ES modules reachable from the browser client's entry and the SSE
+ * vocabulary, each by its path relative to the root (`browser/index.js`,
+ * `sse/vocabulary.js`, `errors.js` …), read with
  * `read(path)`. Relative imports are followed; `rxjs` is the only bare import
  * allowed, and an import leaving the root throws, so only the browser
  * client's own files are ever collected. scripts/build.mjs uses it (from
@@ -31,7 +35,7 @@ const IMPORT = /^\s*(?:import|export)\s(?:[^'";]*?\sfrom\s*)?(['"])([^'"]+)\1/gm
  */
 export function collectModules(read: (path: string) => string): Map<string, string> {
   const modules = new Map<string, string>();
-  const pending = [BROWSER_ENTRY];
+  const pending = [...ENTRIES];
   for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
     if (modules.has(path)) continue;
     const text = read(path);

@@ -1,22 +1,19 @@
 import { firstValueFrom } from 'rxjs';
 import type { DaemonEventBridge } from '../bridge/bridge.js';
 import { withBridgeState } from '../operators/with-bridge-state.js';
-import type { GatewayStats } from './gateway.js';
+import type { GatewayStats, SseStreamKind } from './gateway-stats.js';
 import { sendError, type GatewayRequest } from './gateway-request.js';
 import {
-  conductorParamSchema,
   jobEventsQuerySchema,
-  jobIdParamSchema,
   observerQuerySchema,
-  parseParam,
-  type Parsed,
+  parseJobRoute,
   parseQuery,
   streamQuerySchema,
 } from './params.js';
 import type { GatewayRoute } from './routes.js';
 import { SSE_HEADERS } from './serve-sse.js';
 import { sendJson } from './send-json.js';
-import type { SseClients, SseSource, SseStreamKind } from './sse-clients.js';
+import type { SseClients, SseSource } from './sse-clients.js';
 import type { GatewayMetrics } from './metrics.js';
 import { ready } from './readiness.js';
 
@@ -60,37 +57,23 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
   },
 
   jobEvents: (request, route, context) => {
-    const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
-    if (!jobId.success) return sendError(request, 400, jobId.error);
-    const conductor = parseConductor(route.conductorSegment);
-    if (!conductor.success) return sendError(request, 400, conductor.error);
-    const query = parseQuery(jobEventsQuerySchema, request.url.searchParams);
-    if (!query.success) return sendError(request, 400, query.error);
-    const source: SseSource = (lastEventId) =>
-      context.bridge.jobEvents(jobId.data, { lastEventId, conductor: conductor.data });
-    openStream(request, context, source, query.data.unnamed, 'job');
+    const parsed = parseJobRoute(route, jobEventsQuerySchema, request.url.searchParams);
+    if (!parsed.success) return sendError(request, 400, parsed.error);
+    const { jobId, conductor, query } = parsed.data;
+    const source: SseSource = (lastEventId) => context.bridge.jobEvents(jobId, { lastEventId, conductor });
+    openStream(request, context, source, query.unnamed, 'job');
   },
 
   observer: async (request, route, { bridge }) => {
-    const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
-    if (!jobId.success) return sendError(request, 400, jobId.error);
-    const conductor = parseConductor(route.conductorSegment);
-    if (!conductor.success) return sendError(request, 400, conductor.error);
-    const query = parseQuery(observerQuerySchema, request.url.searchParams);
-    if (!query.success) return sendError(request, 400, query.error);
-    const events = await firstValueFrom(bridge.observerEvents(jobId.data, query.data.limit, conductor.data));
+    const parsed = parseJobRoute(route, observerQuerySchema, request.url.searchParams);
+    if (!parsed.success) return sendError(request, 400, parsed.error);
+    const { jobId, conductor, query } = parsed.data;
+    const events = await firstValueFrom(bridge.observerEvents(jobId, query.limit, conductor));
     sendJson(request.res, 200, events, request.cors);
   },
 };
 
 /** Opens an SSE response, or answers HEAD with the headers only, or 503 past `maxClients`. */
-/** The optional `:conductor` segment: absent is fine, present must be valid. */
-function parseConductor(segment: string | undefined): Parsed<string | undefined> {
-  return segment === undefined
-    ? { success: true, data: undefined }
-    : parseParam(conductorParamSchema, segment);
-}
-
 function openStream(
   request: GatewayRequest,
   { clients }: GatewayContext,

@@ -10,36 +10,8 @@ import { sendError, type GatewayRequest } from './gateway-request.js';
 import { matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
 import { SseBudget } from './sse-budget.js';
-import { SseClients, type SseStreamKind } from './sse-clients.js';
-
-/**
- * The gateway's own counters, beside the bridge's.
- *
- * @example
- * ```ts
- * const { clients, slowClientsDropped } = gateway.stats();
- * ```
- */
-export interface GatewayStats {
-  /** SSE responses open now. */
-  readonly clients: number;
-  /** The `maxClients` bound. */
-  readonly maxClients: number;
-  /** SSE clients dropped because they did not read (see `maxBufferedBytes`). */
-  readonly slowClientsDropped: number;
-  /** SSE requests answered 503 because `maxClients` were open. */
-  readonly clientsRejected: number;
-  /** Bytes held now for SSE clients that are behind (see `maxTotalBufferedBytes`). */
-  readonly bufferedBytes: number;
-  /** The `maxTotalBufferedBytes` bound. */
-  readonly maxTotalBufferedBytes: number;
-  /** SSE clients behind now (their previous write not yet taken by the kernel). */
-  readonly clientsBehind: number;
-  /** Of `slowClientsDropped`, those dropped because all clients together held too much. */
-  readonly clientsDroppedByBudget: number;
-  /** SSE responses open now, by stream: `all` (`/api/events/stream`) and `job` (`/api/jobs/:jobId/events`). */
-  readonly clientsByStream: Readonly<Record<SseStreamKind, number>>;
-}
+import { SseClients } from './sse-clients.js';
+import type { GatewayStats } from './gateway-stats.js';
 
 /**
  * A `node:http` request listener serving the bridge (see {@link createGateway}),

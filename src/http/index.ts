@@ -3,7 +3,8 @@
 export { toMessageEvent, type SseMessageEvent } from '../operators/to-message-event.js';
 export { unnamedEvents } from '../operators/unnamed-events.js';
 export { withBridgeState } from '../operators/with-bridge-state.js';
-export { createGateway, type Gateway, type GatewayStats } from './gateway.js';
+export { createGateway, type Gateway } from './gateway.js';
+export type { GatewayStats } from './gateway-stats.js';
 export type { GatewayOptions } from './gateway-options.js';
 export {
   hardenServer,

@@ -1,7 +1,7 @@
 // The `daemon-event-bridge/metrics` entry: the only module that imports
 // prom-client, so the rest of the package works without it installed.
 import { performance } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BridgeState, BridgeStats } from '../bridge/bridge.js';
 import { InvalidArgumentError } from '../errors.js';
 import { receivedAt } from '../sse/received-at.js';
@@ -30,6 +30,19 @@ export const DEFAULT_LATENCY_BUCKETS: readonly number[] = Object.freeze([
 const STATES: readonly BridgeState[] = ['idle', 'connecting', 'connected', 'reconnecting', 'stopped'];
 
 /**
+ * prom-client's default gauges that `promtool check metrics` rejects ("non-counter
+ * metrics should not have _total suffix"). Each is the sum of its labelled sibling
+ * (`nodejs_active_handles{type}` …), so dropping them loses nothing:
+ * `sum(nodejs_active_handles)` is the same number. Renaming would invent names
+ * no dashboard knows; every other default keeps prom-client's standard name.
+ */
+const UNLINTED_DEFAULT_METRICS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+/**
  * Options of {@link prometheusMetrics}.
  *
  * @example
@@ -48,6 +61,15 @@ export interface PrometheusMetricsOptions {
   registry?: Registry;
   /** Delivery-latency histogram buckets, in seconds. Default {@link DEFAULT_LATENCY_BUCKETS}. */
   latencyBuckets?: readonly number[];
+  /**
+   * Also registers prom-client's default process and Node.js metrics
+   * (`collectDefaultMetrics`) on the registry, less the three gauges
+   * `promtool check metrics` rejects (`nodejs_active_handles_total`,
+   * `nodejs_active_requests_total`, `nodejs_active_resources_total`: use
+   * `sum(nodejs_active_handles)` …), so `/metrics` lints clean. Do not also
+   * call `collectDefaultMetrics` on that registry. Default false.
+   */
+  defaultMetrics?: boolean;
 }
 
 /** {@link GatewayMetrics} on a prom-client `Registry`. */
@@ -82,13 +104,12 @@ export interface PrometheusGatewayMetrics extends GatewayMetrics {
  * @throws InvalidArgumentError from `attach` when a second gateway attaches it.
  * @example
  * ```ts
- * import { Registry, collectDefaultMetrics } from 'prom-client';
+ * import { Registry } from 'prom-client';
  * import { createGateway } from 'daemon-event-bridge/http';
  * import { prometheusMetrics } from 'daemon-event-bridge/metrics';
  *
- * const registry = new Registry();
- * collectDefaultMetrics({ register: registry });
- * const gateway = createGateway(bridge, { metrics: prometheusMetrics({ registry }) });
+ * const registry = new Registry(); // yours, to serve your metrics beside the bridge's
+ * const gateway = createGateway(bridge, { metrics: prometheusMetrics({ registry, defaultMetrics: true }) });
  * ```
  */
 export function prometheusMetrics(options: PrometheusMetricsOptions = {}): PrometheusGatewayMetrics {
@@ -102,6 +123,7 @@ export function prometheusMetrics(options: PrometheusMetricsOptions = {}): Prome
     registers: [registry],
   });
   registerCollected(registry, () => sources, written);
+  if (options.defaultMetrics === true) registerDefaultMetrics(registry);
   return {
     registry,
     get contentType() {
@@ -127,6 +149,12 @@ export function prometheusMetrics(options: PrometheusMetricsOptions = {}): Prome
 }
 
 type Sources = () => GatewayMetricsSources | undefined;
+
+/** prom-client's default metrics, less {@link UNLINTED_DEFAULT_METRICS}. */
+function registerDefaultMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of UNLINTED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+}
 
 /** The metrics read at scrape time. */
 function registerCollected(

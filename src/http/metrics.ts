@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BridgeStats } from '../bridge/bridge.js';
 import type { SseMessage } from '../sse/message.js';
-import type { GatewayStats } from './gateway.js';
+import type { GatewayStats } from './gateway-stats.js';
 
 /**
  * What a gateway hands its {@link GatewayMetrics} once: snapshots to read at

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { UNNAMED } from '../sse/vocabulary.js';
 import { tokenSchema } from '../tokens.js';
 
 const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
 const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
-const UNNAMED_ERROR = 'unnamed must be 0 or 1';
+const UNNAMED_ERROR = `${UNNAMED.parameter} must be ${UNNAMED.off} or ${UNNAMED.on}`;
 
 /**
  * The zod schema of a job id in a gateway path: 1 to 128 characters of `[A-Za-z0-9._:-]`.
@@ -42,19 +43,6 @@ export const jobIdParamSchema = z
   .pipe(jobIdSchema);
 
 /**
- * The zod schema of a `:conductor` path segment: 1 to 64 characters of
- * `[A-Za-z0-9_-]`, as a relay's `--conductor` (one NATS subject token).
- *
- * @example
- * ```ts
- * import { conductorParamSchema } from './params.js';
- *
- * conductorParamSchema.parse('host-a'); // 'host-a'
- * ```
- */
-export const conductorParamSchema = tokenSchema;
-
-/**
  * The zod schema of a `limit` query parameter: absent means `defaultLimit`,
  * otherwise an integer from 1 to 200 written in decimal digits.
  *
@@ -86,15 +74,18 @@ export function limitParamSchema(defaultLimit: number) {
  * ```
  */
 const unnamedParamSchema = z
-  .enum(['0', '1'], { error: UNNAMED_ERROR })
+  .enum([UNNAMED.off, UNNAMED.on], { error: UNNAMED_ERROR })
   .optional()
-  .transform((value) => value === '1');
+  .transform((value) => value === UNNAMED.on);
 
 /** Query of `/api/events/stream`: `limit` 1..200, default 50; `unnamed` 0 or 1. */
-export const streamQuerySchema = z.object({ limit: limitParamSchema(50), unnamed: unnamedParamSchema });
+export const streamQuerySchema = z.object({
+  limit: limitParamSchema(50),
+  [UNNAMED.parameter]: unnamedParamSchema,
+});
 
 /** Query of `/api/jobs/:jobId/events`: `unnamed` 0 or 1. */
-export const jobEventsQuerySchema = z.object({ unnamed: unnamedParamSchema });
+export const jobEventsQuerySchema = z.object({ [UNNAMED.parameter]: unnamedParamSchema });
 
 /** Query of `/api/jobs/:jobId/observer`: `limit` 1..200, default 20. */
 export const observerQuerySchema = z.object({ limit: limitParamSchema(20) });
@@ -105,16 +96,8 @@ export type Parsed<T> = { success: true; data: T } | { success: false; error: st
 /**
  * Parses one request value with a zod schema; on failure returns the first
  * issue's message (the schemas here carry messages fit for a 400 answer).
- *
- * @example
- * ```ts
- * import { jobIdParamSchema, parseParam } from './params.js';
- *
- * const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
- * if (!jobId.success) return sendJson(res, 400, { error: jobId.error });
- * ```
  */
-export function parseParam<S extends z.ZodType>(schema: S, value: unknown): Parsed<z.output<S>> {
+function parseParam<S extends z.ZodType>(schema: S, value: unknown): Parsed<z.output<S>> {
   const result = schema.safeParse(value);
   return result.success
     ? { success: true, data: result.data }
@@ -137,4 +120,37 @@ export function parseQuery<S extends z.ZodType>(schema: S, params: URLSearchPara
   const query: Record<string, string> = {};
   for (const [name, value] of params) query[name] ??= value; // the first of repeated parameters wins
   return parseParam(schema, query);
+}
+
+/** The raw segments of a job route (`/api/[conductors/:conductor/]jobs/:jobId/...`). */
+interface JobRouteSegments {
+  readonly jobIdSegment: string;
+  readonly conductorSegment?: string;
+}
+
+/** A job route's parsed job id, `:conductor` (absent: `undefined`) and query. */
+interface JobRouteParams<Q> {
+  readonly jobId: string;
+  readonly conductor: string | undefined;
+  readonly query: Q;
+}
+
+/**
+ * Parses a job route: its `:jobId`, its optional `:conductor` (1 to 64
+ * characters of `[A-Za-z0-9_-]`, as a relay's `--conductor`) and its query
+ * with `querySchema`; else the first error message, in that order.
+ */
+export function parseJobRoute<S extends z.ZodType>(
+  route: JobRouteSegments,
+  querySchema: S,
+  params: URLSearchParams,
+): Parsed<JobRouteParams<z.output<S>>> {
+  const jobId = parseParam(jobIdParamSchema, route.jobIdSegment);
+  if (!jobId.success) return jobId;
+  const conductor =
+    route.conductorSegment === undefined ? undefined : parseParam(tokenSchema, route.conductorSegment);
+  if (conductor?.success === false) return conductor;
+  const query = parseQuery(querySchema, params);
+  if (!query.success) return query;
+  return { success: true, data: { jobId: jobId.data, conductor: conductor?.data, query: query.data } };
 }

@@ -13,6 +13,7 @@ import { encodeSse } from '../sse/encode.js';
 import { encodeSseFrame } from '../sse/frame-cache.js';
 import { readLastEventId } from './last-event-id.js';
 import type { SseMessage } from '../sse/message.js';
+import { ERROR_EVENT } from '../sse/vocabulary.js';
 import { SseBudget } from './sse-budget.js';
 import { SseWriter, type SlowClientInfo } from './sse-writer.js';
 
@@ -211,7 +212,9 @@ class SseSession implements Observer<SseMessage>, Unsubscribable {
   }
 
   error(error: unknown): void {
-    this.writer.write(Buffer.from(encodeSse({ event: 'error', data: JSON.stringify(errorReason(error)) })));
+    this.writer.write(
+      Buffer.from(encodeSse({ event: ERROR_EVENT, data: JSON.stringify(errorReason(error)) })),
+    );
     this.subscription.unsubscribe();
     notify(this.onError, error);
   }

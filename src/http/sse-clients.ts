@@ -3,11 +3,9 @@ import type { Observable, Subscription } from 'rxjs';
 import { unnamedEvents } from '../operators/unnamed-events.js';
 import type { SseMessage } from '../sse/message.js';
 import { performance } from 'node:perf_hooks';
+import type { SseStreamKind } from './gateway-stats.js';
 import type { GatewayMetrics } from './metrics.js';
 import { serveSse, type ServeSseOptions } from './serve-sse.js';
-
-/** Which stream an SSE client reads: every event (`all`) or one job's (`job`). */
-export type SseStreamKind = 'all' | 'job';
 
 /** A stream source of one SSE route: the messages after the client's `Last-Event-ID`. */
 export type SseSource = (lastEventId: string | undefined) => Observable<SseMessage>;

@@ -1,6 +1,7 @@
 import { map, type MonoTypeOperatorFunction } from 'rxjs';
 import type { SseMessage } from '../sse/message.js';
 import { carryReceivedAt } from '../sse/received-at.js';
+import { UNNAMED } from '../sse/vocabulary.js';
 
 const unnamed = new WeakMap<SseMessage, SseMessage>();
 
@@ -29,7 +30,9 @@ function unnamedEvent(message: SseMessage): SseMessage {
   let copy = unnamed.get(message);
   if (copy === undefined) {
     const { data, id, retry } = message;
-    copy = Object.freeze(retry === undefined ? { event: '', data, id } : { event: '', data, id, retry });
+    copy = Object.freeze(
+      retry === undefined ? { event: UNNAMED.sent, data, id } : { event: UNNAMED.sent, data, id, retry },
+    );
     unnamed.set(message, copy);
     carryReceivedAt(message, copy);
   }

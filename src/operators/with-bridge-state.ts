@@ -1,5 +1,6 @@
 import { endWith, map, merge, takeWhile, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import type { SseMessage } from '../sse/message.js';
+import { BRIDGE_STATE_EVENT } from '../sse/vocabulary.js';
 
 const messages = new Map<string, SseMessage>();
 
@@ -18,7 +19,7 @@ const messages = new Map<string, SseMessage>();
 export function bridgeStateMessage(state: string): SseMessage {
   let message = messages.get(state);
   if (message === undefined) {
-    message = Object.freeze({ event: 'bridge_state', data: JSON.stringify({ state }) });
+    message = Object.freeze({ event: BRIDGE_STATE_EVENT, data: JSON.stringify({ state }) });
     messages.set(state, message);
   }
   return message;

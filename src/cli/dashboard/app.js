@@ -1,11 +1,11 @@
 // The live dashboard of daemon-event-bridge: plain ES modules, loaded as they are, nothing from
 // elsewhere. The streams come from the package's browser client (daemon-event-bridge/browser),
-// served under lib/. Every piece of daemon text reaches the page through textContent or
+// the event names from its SSE vocabulary (src/sse/vocabulary.ts), both served under lib/. Every piece of daemon text reaches the page through textContent or
 // setAttribute, never through HTML parsing.
 import { addAlert, isAlert } from './alerts.js';
 import { addTokenToLinks, api, getJson } from './api.js';
 import { createBadge } from './badge.js';
-import { isDaemonEvent, jobIdOf, rawOf } from './daemon-event.js';
+import { jobIdOf, rawOf } from './daemon-event.js';
 import { byId } from './dom.js';
 import { isObject, money } from './format.js';
 import { createHealthFooter } from './health.js';
@@ -14,6 +14,12 @@ import { createPanel } from './panel.js';
 import { createSparkline } from './sparkline.js';
 import { followStream } from './stream.js';
 import { createTimeline } from './timeline.js';
+import {
+  BRIDGE_STATE_EVENT,
+  BRIDGE_STOPPED_EVENT,
+  STREAM_RESET_EVENT,
+  isControlEvent,
+} from './lib/sse/vocabulary.js';
 
 const TIMELINE_LIMIT = 50; // events replayed on load
 
@@ -64,17 +70,17 @@ function onConnection(state) {
 }
 
 function onMessage(message) {
-  if (message.event === 'bridge_state') {
+  if (message.event === BRIDGE_STATE_EVENT) {
     if (isObject(message.data) && typeof message.data.state === 'string') setBridge(message.data.state);
-  } else if (message.event === 'bridge_stopped') {
+  } else if (message.event === BRIDGE_STOPPED_EVENT) {
     setBridge('stopped');
-  } else if (message.event === 'stream_reset') {
+  } else if (message.event === STREAM_RESET_EVENT) {
     // Our Last-Event-ID could not be resumed (the gateway restarted, or we fell too far behind):
     // mark the gap, fetch the recent events again, and refetch the open job's history.
     timeline.markGap();
     setTimeout(() => global.restart(), 0);
     panel.reload();
-  } else if (isDaemonEvent(message)) {
+  } else if (!isControlEvent(message.event)) {
     onDaemonEvent(message.event, rawOf(message));
   }
 }

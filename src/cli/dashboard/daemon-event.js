@@ -1,13 +1,5 @@
 // What the page needs to know about a raw daemon event.
-import { CONTROL_EVENTS } from './lib/browser/index.js';
 import { isObject, nowSeconds } from './format.js';
-
-/** The SSE name of a raw daemon event, as the bridge names it (for observer history). */
-export function nameOf(raw) {
-  if (typeof raw.event === 'string' && raw.event) return raw.event;
-  if (typeof raw.event_type === 'string' && raw.event_type) return raw.event_type;
-  return 'daemon_event';
-}
 
 /** The raw daemon event of a gateway message (data that is not a JSON object is wrapped). */
 export function rawOf(message) {
@@ -27,9 +19,4 @@ export function jobIdOf(raw) {
 /** Whether an event happened in the last 5 s (or says not when). */
 export function isFresh(raw) {
   return typeof raw.timestamp !== 'number' || nowSeconds() - raw.timestamp < 5;
-}
-
-/** Whether a gateway message is a daemon event (not heartbeat, bridge_state, bridge_stopped or stream_reset). */
-export function isDaemonEvent(message) {
-  return !CONTROL_EVENTS.includes(message.event);
 }

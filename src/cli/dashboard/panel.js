@@ -1,11 +1,12 @@
 // The job panel: one job's observer history, then its live events.
 import { api, getJson } from './api.js';
-import { isDaemonEvent, keyOf, nameOf, rawOf } from './daemon-event.js';
+import { keyOf, rawOf } from './daemon-event.js';
 import { el, trim } from './dom.js';
 import { eventRow } from './event-row.js';
 import { isObject } from './format.js';
 import { describeJob } from './jobs.js';
 import { followStream } from './stream.js';
+import { STREAM_RESET_EVENT, daemonEventName, isControlEvent } from './lib/sse/vocabulary.js';
 
 const HISTORY_LIMIT = 50;
 const MAX_ROWS = 500;
@@ -48,8 +49,8 @@ export function createPanel(ui, jobs) {
           else if (event.state === 'connecting' && gaveUp) reloadHistory(current);
           return;
         }
-        if (event.event === 'stream_reset') return reloadHistory(current);
-        if (!isDaemonEvent(event)) return;
+        if (event.event === STREAM_RESET_EVENT) return reloadHistory(current);
+        if (isControlEvent(event.event)) return;
         const item = { name: event.event, raw: rawOf(event) };
         if (current.ready) appendLive(current, item);
         else current.buffer.push(item);
@@ -94,7 +95,7 @@ export function createPanel(ui, jobs) {
     current.historyCount = events.length;
     const rows = [];
     for (const raw of events) {
-      const name = nameOf(raw);
+      const name = daemonEventName(raw);
       current.keys.add(keyOf(raw, name));
       rows.push(eventRow(name, raw, { className: 'history' }));
     }
