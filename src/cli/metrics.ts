@@ -3,20 +3,21 @@ import type { BridgeLogger } from '../logger.js';
 import { importOptionalPeer, OptionalPeerMissingError } from '../optional-peer.js';
 
 /**
- * The `serve` command's metrics: prom-client's default process metrics and
- * the gateway's, in one registry served at `/metrics`; `undefined` (and one
+ * The `serve` command's metrics: prom-client's default process metrics (those
+ * that pass `promtool check metrics`) and the gateway's, in one registry
+ * served at `/metrics`; `undefined` (and one
  * info log naming the install command) when prom-client, an optional peer
  * dependency, is not installed. A prom-client that is installed but fails to
  * load is an error, not a missing feature.
  */
 export async function loadMetrics(logger: BridgeLogger): Promise<GatewayMetrics | undefined> {
   try {
-    const [promClient, entry] = await importOptionalPeer('/metrics', ['prom-client'], () =>
-      Promise.all([import('prom-client'), import('../http/metrics-prometheus.js')]),
+    const entry = await importOptionalPeer(
+      '/metrics',
+      ['prom-client'],
+      () => import('../http/metrics-prometheus.js'),
     );
-    const registry = new promClient.Registry();
-    promClient.collectDefaultMetrics({ register: registry });
-    return entry.prometheusMetrics({ registry });
+    return entry.prometheusMetrics({ defaultMetrics: true });
   } catch (error) {
     if (!(error instanceof OptionalPeerMissingError)) throw error;
     logger.info(`prom-client is not installed: no /metrics (${error.install} to add it)`);
