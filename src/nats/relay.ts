@@ -16,6 +16,7 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
+import { backoffDelay } from '../operators/backoff.js';
 import { reconnect } from '../operators/reconnect.js';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { isDaemonEvent } from '../daemon/daemon-event.js';
@@ -158,7 +159,7 @@ export class NatsRelay {
             replicas,
           }),
         {
-          delayMs: 250,
+          initialDelayMs: 250,
           maxDelayMs: 2_000,
           scheduler: this.scheduler,
           onRetry: (error, attempt) =>
@@ -299,10 +300,7 @@ export class NatsRelay {
       if (!this.isRunning) return;
       this.counters.publishRetries++;
       failures++;
-      const delayMs = Math.min(
-        this.options.reconnect.initialDelayMs * 2 ** (failures - 1),
-        this.options.reconnect.maxDelayMs,
-      );
+      const delayMs = backoffDelay(this.options.reconnect, failures);
       this.logger.warn('publish to JetStream failed; buffering and retrying', {
         error: describeError(error),
         buffered: this.buffer.size,
