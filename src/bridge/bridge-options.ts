@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import { z } from 'zod';
+import { MONITOR_STREAM_METHOD, OBSERVER_EVENTS_METHOD } from '../daemon/protocol.js';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
 import { integerOption as integer, MAX_TIMER_MS, parseOptions, schedulerOption } from '../options.js';
 
@@ -25,8 +26,8 @@ export const bridgeOptionsSchema = z
       }),
     replaySize: integer(0, 1_000_000).default(1_000),
     scheduler: schedulerOption(),
-    streamMethod: methodName.default('daemon.monitor.stream'),
-    observerMethod: methodName.default('daemon.observer_events'),
+    streamMethod: methodName.default(MONITOR_STREAM_METHOD),
+    observerMethod: methodName.default(OBSERVER_EVENTS_METHOD),
     logger: loggerSchema.optional(),
     connectOnDemand: z.boolean({ error: 'expected a boolean' }).default(false),
     disconnectGraceMs: integer(0, MAX_TIMER_MS).default(5_000),
