@@ -34,7 +34,7 @@ import { EventRouter } from './event-router.js';
 import { HeartbeatClock } from './heartbeat-clock.js';
 import { observerHistory } from './observer-history.js';
 import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
-import { reconnect } from '../operators/reconnect.js';
+import { daemonSubscription } from './daemon-subscription.js';
 import { ReplayRing } from './replay-ring.js';
 
 /**
@@ -344,26 +344,18 @@ export class DaemonEventBridge {
    */
   private createConnection(): Observable<never> {
     const { scheduler, reconnect: backoff, connectOnDemand, disconnectGraceMs, replaySize } = this.options;
-    return defer(() => {
-      this.setState(this.stateSubject.value === 'reconnecting' ? 'reconnecting' : 'connecting');
-      const afterSeq = this.fromLog && this.seq > 0 ? this.seq : undefined;
-      return this.source.events({ afterSeq, warm: replaySize }, { onOpen: () => this.setState('connected') });
+    return daemonSubscription({
+      open: (hooks) => {
+        const afterSeq = this.fromLog && this.seq > 0 ? this.seq : undefined;
+        return this.source.events({ afterSeq, warm: replaySize }, hooks);
+      },
+      validate: (event: SourceEvent) => this.validate(event),
+      backoff,
+      scheduler,
+      logger: this.logger,
+      setState: (state) => this.setState(state),
+      onInterrupted: () => this.counters.reconnects++,
     }).pipe(
-      map((event: SourceEvent) => this.validate(event)),
-      filter((event): event is BridgeEvent => event !== undefined),
-      reconnect({
-        ...backoff,
-        scheduler,
-        onRetry: (error, delayMs, attempt) => {
-          this.counters.reconnects++;
-          this.setState('reconnecting');
-          this.logger.warn('daemon stream interrupted; reconnecting', {
-            error: describeError(error),
-            delayMs,
-            attempt,
-          });
-        },
-      }),
       tap((event) => this.ingest(event)),
       ignoreElements(),
       finalize(() => {
