@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MONITOR_STREAM_METHOD, OBSERVER_EVENTS_METHOD } from '../daemon/protocol.js';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
-import { integerOption, MAX_TIMER_MS, parseOptions } from '../options.js';
+import { backoffOptionSchema } from '../operators/backoff.js';
+import { integerOption, parseOptions } from '../options.js';
 import type { SchedulerLike } from 'rxjs';
 import { prefixSchema, tokenSchema } from '../tokens.js';
 
@@ -67,12 +68,7 @@ const natsRelayOptionsSchema = natsLogOptionsSchema.extend({
   replicas: integerOption(1, 5).default(1),
   streamMethod: z.string().min(1).default(MONITOR_STREAM_METHOD),
   observerMethod: z.string().min(1).default(OBSERVER_EVENTS_METHOD),
-  reconnect: z
-    .strictObject({
-      initialDelayMs: integerOption(1, MAX_TIMER_MS).default(1_000),
-      maxDelayMs: integerOption(1, MAX_TIMER_MS).default(30_000),
-    })
-    .default({ initialDelayMs: 1_000, maxDelayMs: 30_000 }),
+  reconnect: backoffOptionSchema,
 });
 
 /**
