@@ -29,6 +29,14 @@ export interface RouteKey {
   readonly conductor: string | undefined;
 }
 
+/** True when `event` belongs to the consumer `key` (its job, if any, and its conductor, if any). */
+export function matchesRoute(key: RouteKey, event: BridgeEvent): boolean {
+  return (
+    (key.jobId === undefined || event.jobId === key.jobId) &&
+    (key.conductor === undefined || event.conductor === key.conductor)
+  );
+}
+
 /** What a consumer uses of its bridge. */
 export interface ConsumerHost {
   readonly router: EventRouter<BridgeEvent>;

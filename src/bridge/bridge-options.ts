@@ -1,6 +1,8 @@
 import type { SchedulerLike } from 'rxjs';
 import { z } from 'zod';
+import { MONITOR_STREAM_METHOD, OBSERVER_EVENTS_METHOD } from '../daemon/protocol.js';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
+import { backoffOptionSchema } from '../operators/backoff.js';
 import { integerOption as integer, MAX_TIMER_MS, parseOptions, schedulerOption } from '../options.js';
 
 export type { BridgeLogger } from '../logger.js';
@@ -13,20 +15,11 @@ const methodName = z
 export const bridgeOptionsSchema = z
   .strictObject({
     heartbeatMs: integer(1, MAX_TIMER_MS).default(30_000),
-    reconnect: z
-      .strictObject({
-        initialDelayMs: integer(1, MAX_TIMER_MS).default(1_000),
-        maxDelayMs: integer(1, MAX_TIMER_MS).default(30_000),
-      })
-      .prefault({})
-      .refine((r) => r.maxDelayMs >= r.initialDelayMs, {
-        error: 'maxDelayMs must be at least initialDelayMs',
-        path: ['maxDelayMs'],
-      }),
+    reconnect: backoffOptionSchema,
     replaySize: integer(0, 1_000_000).default(1_000),
     scheduler: schedulerOption(),
-    streamMethod: methodName.default('daemon.monitor.stream'),
-    observerMethod: methodName.default('daemon.observer_events'),
+    streamMethod: methodName.default(MONITOR_STREAM_METHOD),
+    observerMethod: methodName.default(OBSERVER_EVENTS_METHOD),
     logger: loggerSchema.optional(),
     connectOnDemand: z.boolean({ error: 'expected a boolean' }).default(false),
     disconnectGraceMs: integer(0, MAX_TIMER_MS).default(5_000),

@@ -1,107 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import {
   BehaviorSubject,
-  catchError,
-  defer,
   distinctUntilChanged,
-  EMPTY,
-  filter,
   finalize,
   ignoreElements,
-  map,
   Observable,
   of,
   share,
-  switchMap,
   tap,
   timer,
   type Subscription,
 } from 'rxjs';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { daemonSource, isBridgeSource, type BridgeSource, type SourceEvent } from './event-source.js';
-import { daemonEventSchema, isDaemonEvent } from '../daemon/daemon-event.js';
-import type { SkippedLineCounts } from '../daemon/skip-counters.js';
 import { describeError, InvalidArgumentError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
 import type { SseMessage } from '../sse/message.js';
-import { markReceived } from '../sse/received-at.js';
-import { toSseMessage } from './to-sse-message.js';
-import { streamResetMessage, type StreamResetReason } from './control-messages.js';
-import { BridgeConsumer, BridgeEvent, type ConsumerHost, type RouteKey } from './bridge-consumer.js';
+import {
+  BridgeConsumer,
+  matchesRoute,
+  type BridgeEvent,
+  type ConsumerHost,
+  type RouteKey,
+} from './bridge-consumer.js';
+import { BridgeTally, type BridgeState, type BridgeStats } from './bridge-stats.js';
+import { daemonSubscription } from './daemon-subscription.js';
+import { EventIntake } from './event-intake.js';
+import { eventNumbering, type EventNumbering } from './event-numbering.js';
 import { EventRouter } from './event-router.js';
 import { HeartbeatClock } from './heartbeat-clock.js';
 import { observerHistory } from './observer-history.js';
 import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
-import { reconnect } from '../operators/reconnect.js';
 import { ReplayRing } from './replay-ring.js';
+import { ResumePlanner, type Backlog } from './resume.js';
 
-/**
- * Where the bridge stands with the daemon:
- * - `idle`: not connected and not trying (never started, or `connectOnDemand` with no consumer);
- * - `connecting`: the first attempt after start (or after an on-demand connect);
- * - `connected`: the stream is open (the client said so, or an event arrived);
- * - `reconnecting`: the stream failed or ended; waiting for, or making, the next attempt;
- * - `stopped`: `stop()` was called.
- *
- * @example
- * ```ts
- * import type { BridgeState } from 'daemon-event-bridge';
- *
- * bridge.state$.subscribe((state: BridgeState) => badge.textContent = state);
- * ```
- */
-export type BridgeState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped';
-
-/**
- * A snapshot of the bridge for health checks.
- *
- * @example
- * ```ts
- * const { state, consumers, counters } = bridge.stats();
- * ```
- */
-export interface BridgeStats {
-  readonly state: BridgeState;
-  readonly running: boolean;
-  readonly consumers: { readonly global: number; readonly job: number; readonly jobs: number };
-  readonly counters: {
-    /** Valid daemon events received. */
-    readonly eventsIn: number;
-    /** Daemon events (or history items) skipped as malformed. */
-    readonly invalidEvents: number;
-    /** Times the daemon stream failed or ended and a resubscription was scheduled. */
-    readonly reconnects: number;
-    /** Resumes (`lastEventId`) answered from the replay ring. */
-    readonly replayHits: number;
-    /** Resumes answered with `stream_reset` because the id had left the ring. */
-    readonly resetsExpired: number;
-    /** Resumes answered with `stream_reset` because the id was not this bridge's. */
-    readonly resetsUnknownId: number;
-  };
-  readonly replay: { readonly size: number; readonly capacity: number };
-  /** The id of the newest event, if any. */
-  readonly lastEventId: string | undefined;
-  /** What the daemon client skipped, per cause; present when the client offers `stats()`. */
-  readonly daemon?: { readonly skipped: SkippedLineCounts };
-  /** Log sources only: each conductor seen, with its event count and the time of its last event. */
-  readonly conductors?: Readonly<Record<string, ConductorStats>>;
-}
-
-/**
- * One conductor as a log-fed bridge has seen it.
- *
- * @example
- * ```ts
- * const { events, lastEventAt } = bridge.stats().conductors?.['host-a'] ?? {};
- * ```
- */
-export interface ConductorStats {
-  readonly events: number;
-  /** ISO 8601 time (the scheduler's clock) the last event arrived. */
-  readonly lastEventAt: string;
-}
+export type { BridgeState, BridgeStats, ConductorStats } from './bridge-stats.js';
 
 /**
  * Options of {@link DaemonEventBridge.jobEvents} and {@link DaemonEventBridge.allEvents}.
@@ -117,15 +51,6 @@ export interface ResumeOptions {
   /** Only the events of this conductor (log sources carrying several conductors). */
   readonly conductor?: string | undefined;
 }
-
-/**
- * What a consumer replays before it goes live: events at hand, or (a log
- * resume older than the ring) a replay still to read, during which live
- * events wait.
- */
-type Backlog =
-  | { readonly events: readonly BridgeEvent[]; readonly notice?: SseMessage; readonly later?: undefined }
-  | { readonly events: readonly []; readonly later: Observable<SseMessage>; readonly afterSeq: number };
 
 /**
  * Turns one daemon event subscription into per-job and global streams of SSE
@@ -163,19 +88,13 @@ export class DaemonEventBridge {
   private consumersHolding = 0;
   private isRunning = false;
   private seq = 0;
-  private counters = {
-    eventsIn: 0,
-    invalidEvents: 0,
-    reconnects: 0,
-    replayHits: 0,
-    resetsExpired: 0,
-    resetsUnknownId: 0,
-  };
+  private readonly tally = new BridgeTally();
   private readonly source: BridgeSource;
   /** The daemon client, when the input is one (for its skip counters). */
   private readonly client: DaemonClient | undefined;
-  private readonly fromLog: boolean;
-  private readonly conductors = new Map<string, { events: number; lastEventAt: number }>();
+  private readonly numbering: EventNumbering;
+  private readonly intake: EventIntake;
+  private readonly resumes: ResumePlanner;
 
   /**
    * The bridge's state, replaying the current one to each subscriber and
@@ -194,10 +113,20 @@ export class DaemonEventBridge {
     this.source = isBridgeSource(input)
       ? input
       : daemonSource(input, this.options.streamMethod, this.options.observerMethod);
-    this.fromLog = this.source.numbering === 'log';
     this.logger = this.options.logger ?? silentLogger;
     this.instanceId = this.options.instanceId ?? randomBytes(4).toString('hex');
     this.ring = new ReplayRing(this.options.replaySize);
+    this.numbering = eventNumbering(this.source, this.instanceId);
+    this.intake = new EventIntake(this.numbering, this.tally, this.logger, this.options.scheduler);
+    this.resumes = new ResumePlanner({
+      ring: this.ring,
+      source: this.source,
+      numbering: this.numbering,
+      intake: this.intake,
+      tally: this.tally,
+      logger: this.logger,
+      newestSeq: () => this.seq,
+    });
     this.connection$ = this.createConnection();
     this.clock = new HeartbeatClock(this.options.heartbeatMs, this.options.scheduler);
     this.host = { router: this.router, clock: this.clock, releaseConnection: () => this.releaseConnection() };
@@ -249,7 +178,7 @@ export class DaemonEventBridge {
     const { lastEventId, conductor } = options;
     const key: RouteKey = { jobId, conductor };
     return this.consume(key, () =>
-      lastEventId === undefined ? { events: [] } : this.resume(lastEventId, key),
+      lastEventId === undefined ? { events: [] } : this.resumes.plan(lastEventId, key),
     );
   }
 
@@ -276,8 +205,8 @@ export class DaemonEventBridge {
     const key: RouteKey = { jobId: undefined, conductor };
     return this.consume(key, () =>
       lastEventId === undefined
-        ? { events: this.ring.latest(limit, (event) => matches(key, event)) }
-        : this.resume(lastEventId, key),
+        ? { events: this.ring.latest(limit, (event) => matchesRoute(key, event)) }
+        : this.resumes.plan(lastEventId, key),
     );
   }
 
@@ -305,7 +234,7 @@ export class DaemonEventBridge {
     }
     const target = conductor ?? this.ring.latest(1, (event) => event.jobId === jobId)[0]?.conductor;
     return observerHistory(() => this.source.observerEvents(jobId, limit, target), {
-      onInvalid: (item) => this.skipInvalid('observer history item is not an object', item),
+      onInvalid: (item) => this.intake.skipInvalid('observer history item is not an object', item),
       onError: (error) =>
         this.logger.debug('observer history call failed', { jobId, error: describeError(error) }),
     });
@@ -321,20 +250,12 @@ export class DaemonEventBridge {
         job: this.router.jobConsumers,
         jobs: this.router.jobs,
       },
-      counters: { ...this.counters },
+      counters: { ...this.tally.counters },
       replay: { size: this.ring.size, capacity: this.ring.capacity },
-      lastEventId: this.seq === 0 ? undefined : this.eventId(this.seq),
+      lastEventId: this.seq === 0 ? undefined : this.numbering.id(this.seq),
       ...(this.client?.stats === undefined ? {} : { daemon: { skipped: this.client.stats().skipped } }),
-      ...(this.fromLog ? { conductors: this.conductorStats() } : {}),
+      ...(this.numbering.countsConductors ? { conductors: this.tally.conductorStats() } : {}),
     };
-  }
-
-  private conductorStats(): Record<string, ConductorStats> {
-    const out: Record<string, ConductorStats> = {};
-    for (const [name, { events, lastEventAt }] of this.conductors) {
-      out[name] = { events, lastEventAt: new Date(lastEventAt).toISOString() };
-    }
-    return out;
   }
 
   /**
@@ -344,26 +265,16 @@ export class DaemonEventBridge {
    */
   private createConnection(): Observable<never> {
     const { scheduler, reconnect: backoff, connectOnDemand, disconnectGraceMs, replaySize } = this.options;
-    return defer(() => {
-      this.setState(this.stateSubject.value === 'reconnecting' ? 'reconnecting' : 'connecting');
-      const afterSeq = this.fromLog && this.seq > 0 ? this.seq : undefined;
-      return this.source.events({ afterSeq, warm: replaySize }, { onOpen: () => this.setState('connected') });
+    return daemonSubscription({
+      open: (hooks) =>
+        this.source.events({ afterSeq: this.numbering.resumeAfter(this.seq), warm: replaySize }, hooks),
+      validate: (event: SourceEvent) => this.validate(event),
+      backoff,
+      scheduler,
+      logger: this.logger,
+      setState: (state) => this.setState(state),
+      onInterrupted: () => this.tally.counters.reconnects++,
     }).pipe(
-      map((event: SourceEvent) => this.validate(event)),
-      filter((event): event is BridgeEvent => event !== undefined),
-      reconnect({
-        ...backoff,
-        scheduler,
-        onRetry: (error, delayMs, attempt) => {
-          this.counters.reconnects++;
-          this.setState('reconnecting');
-          this.logger.warn('daemon stream interrupted; reconnecting', {
-            error: describeError(error),
-            delayMs,
-            attempt,
-          });
-        },
-      }),
       tap((event) => this.ingest(event)),
       ignoreElements(),
       finalize(() => {
@@ -385,53 +296,18 @@ export class DaemonEventBridge {
    * (a reconnect's overlap) is dropped silently.
    */
   private validate(event: SourceEvent): BridgeEvent | undefined {
-    if (this.fromLog && (event.seq === undefined || event.seq <= this.seq)) return undefined;
-    const result = this.toBridgeEvent(event, this.fromLog ? event.seq! : this.seq + 1);
+    const seq = this.numbering.next(event, this.seq);
+    if (seq === undefined) return undefined;
+    const result = this.intake.toBridgeEvent(event, seq);
     if (result !== undefined) this.setState('connected');
     return result;
   }
 
-  /** Validates and serialises one source event as event `seq`; counts and logs what it skips. */
-  private toBridgeEvent({ raw, conductor }: SourceEvent, seq: number): BridgeEvent | undefined {
-    if (!isDaemonEvent(raw)) {
-      const issue = daemonEventSchema.safeParse(raw).error?.issues[0];
-      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-      this.skipInvalid(`invalid daemon event skipped (${where}${issue?.message ?? 'invalid'})`, raw);
-      return undefined;
-    }
-    let object = raw as JsonObject;
-    if (conductor !== undefined && !('conductor' in object)) object = { ...object, conductor };
-    try {
-      const message = toSseMessage(object, this.eventId(seq));
-      markReceived(message, performance.now());
-      Object.freeze(message);
-      const jobId = typeof object['job_id'] === 'string' ? object['job_id'] : undefined;
-      return new BridgeEvent(seq, jobId, conductor, message, this.options.scheduler.now());
-    } catch (error) {
-      this.skipInvalid(`daemon event cannot be serialised (${describeError(error)})`, undefined);
-      return undefined;
-    }
-  }
-
   private ingest(event: BridgeEvent): void {
     this.seq = event.seq;
-    this.counters.eventsIn++;
-    if (event.conductor !== undefined) {
-      const seen = this.conductors.get(event.conductor);
-      const now = event.at;
-      if (seen === undefined) this.conductors.set(event.conductor, { events: 1, lastEventAt: now });
-      else {
-        seen.events++;
-        seen.lastEventAt = now;
-      }
-    }
+    this.tally.ingest(event);
     this.ring.push(event);
     this.router.dispatch(event);
-  }
-
-  private skipInvalid(reason: string, raw: unknown): void {
-    this.counters.invalidEvents++;
-    this.logger.warn(reason, { invalidEvents: this.counters.invalidEvents, sample: truncatedJson(raw) });
   }
 
   /**
@@ -492,106 +368,7 @@ export class DaemonEventBridge {
     hold?.unsubscribe();
   }
 
-  /** The backlog for a resume after `lastEventId`: exactly the events after it, or a `stream_reset`. */
-  private resume(lastEventId: string, key: RouteKey): Backlog {
-    const seq = this.parseEventId(lastEventId);
-    if (seq === undefined) return this.reset('unknown_id', lastEventId);
-    const oldestKept = this.ring.firstSeq ?? this.seq + 1;
-    const inRing = seq <= this.seq && seq >= oldestKept - 1 && this.ring.size > 0;
-    if (this.fromLog && !inRing) {
-      return { events: [], later: this.replayLog(seq, lastEventId, key), afterSeq: Math.max(seq, this.seq) };
-    }
-    if (seq > this.seq) return this.reset('unknown_id', lastEventId);
-    if (seq < oldestKept - 1) return this.reset('expired', lastEventId);
-    this.counters.replayHits++;
-    return { events: this.ring.after(seq, (event) => matches(key, event)) };
-  }
-
-  /** A `stream_reset` backlog, counted by reason. */
-  private reset(reason: StreamResetReason, lastEventId: string): Backlog {
-    this.countReset(reason);
-    return { events: [], notice: streamResetMessage(reason, lastEventId) };
-  }
-
-  private countReset(reason: StreamResetReason): void {
-    if (reason === 'expired') this.counters.resetsExpired++;
-    else this.counters.resetsUnknownId++;
-  }
-
-  /** A `stream_reset` message of a log replay, counted by reason. */
-  private resetMessage(reason: StreamResetReason, lastEventId: string): Observable<SseMessage> {
-    return defer(() => {
-      this.countReset(reason);
-      return of(streamResetMessage(reason, lastEventId));
-    });
-  }
-
-  /**
-   * A resume the ring cannot serve, read from the log: the events after
-   * `afterSeq` up to the newest the bridge has now; `stream_reset` when the
-   * log never held `afterSeq` (unknown) or no longer holds what follows it
-   * (expired).
-   */
-  private replayLog(afterSeq: number, lastEventId: string, key: RouteKey): Observable<SseMessage> {
-    const untilSeq = this.seq;
-    const source = this.source;
-    if (source.replay === undefined || source.bounds === undefined) {
-      return this.resetMessage('expired', lastEventId);
-    }
-    return defer(() => source.bounds!()).pipe(
-      switchMap(({ firstSeq, lastSeq }) => {
-        if (afterSeq > Math.max(lastSeq, untilSeq)) return this.resetMessage('unknown_id', lastEventId);
-        if (afterSeq < firstSeq - 1) return this.resetMessage('expired', lastEventId);
-        if (afterSeq >= untilSeq) return EMPTY;
-        this.counters.replayHits++;
-        return source.replay!(afterSeq, untilSeq, key).pipe(
-          map((event) => (event.seq === undefined ? undefined : this.toBridgeEvent(event, event.seq))),
-          filter((event): event is BridgeEvent => event !== undefined && matches(key, event)),
-          map((event) => event.message),
-        );
-      }),
-      catchError((error: unknown) => {
-        this.logger.warn('log replay failed; resetting the stream', {
-          lastEventId,
-          error: describeError(error),
-        });
-        this.countReset('expired');
-        return of(streamResetMessage('expired', lastEventId));
-      }),
-    );
-  }
-
-  private eventId(seq: number): string {
-    return this.fromLog ? String(seq) : `${this.instanceId}-${seq}`;
-  }
-
-  private parseEventId(id: string): number | undefined {
-    const prefix = this.fromLog ? '' : `${this.instanceId}-`;
-    if (typeof id !== 'string' || !id.startsWith(prefix)) return undefined;
-    const digits = id.slice(prefix.length);
-    if (!/^\d{1,15}$/.test(digits)) return undefined;
-    return Number(digits);
-  }
-
   private setState(state: BridgeState): void {
     if (this.stateSubject.value !== state) this.stateSubject.next(state);
   }
-}
-
-/** True when `event` belongs to the consumer `key` (its job, if any, and its conductor, if any). */
-function matches(key: RouteKey, event: BridgeEvent): boolean {
-  return (
-    (key.jobId === undefined || event.jobId === key.jobId) &&
-    (key.conductor === undefined || event.conductor === key.conductor)
-  );
-}
-
-function truncatedJson(raw: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(raw) ?? String(raw);
-  } catch {
-    text = String(raw);
-  }
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -1,5 +1,6 @@
 import { defer, map, type Observable, type ObservableInput } from 'rxjs';
 import type { DaemonClient, StreamHooks } from '../daemon/daemon-client.js';
+import { MONITOR_STREAM_METHOD, OBSERVER_EVENTS_METHOD } from '../daemon/protocol.js';
 import type { JsonObject } from '../json.js';
 
 /**
@@ -82,8 +83,8 @@ export interface BridgeSource {
  */
 export function daemonSource(
   client: DaemonClient,
-  streamMethod = 'daemon.monitor.stream',
-  observerMethod = 'daemon.observer_events',
+  streamMethod = MONITOR_STREAM_METHOD,
+  observerMethod = OBSERVER_EVENTS_METHOD,
 ): BridgeSource {
   return {
     numbering: 'bridge',

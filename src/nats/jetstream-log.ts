@@ -19,6 +19,7 @@ import {
 import type { BridgeSource, ReplayFilter, SourceEvent } from '../bridge/event-source.js';
 import type { StreamHooks } from '../daemon/daemon-client.js';
 import { describeError } from '../errors.js';
+import { backoffDelay } from '../operators/backoff.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
 import { parseOptions } from '../options.js';
 import { natsLogOptionsSchema } from './relay-options.js';
@@ -71,7 +72,8 @@ function watchdog(messages: ConsumerMessages): void {
 const CONSUME = { expires: 5_000, idle_heartbeat: 1_000 } as const;
 /** How long a history request waits for the relay. */
 const HISTORY_TIMEOUT_MS = 5_000;
-const RETRY_MS = { initial: 100, max: 2_000 } as const;
+/** The backoff between consumer rebuilds. */
+const REBUILD_BACKOFF = { initialDelayMs: 100, maxDelayMs: 2_000 } as const;
 
 /**
  * A JetStream stream of conductor events as a bridge source (`numbering:
@@ -159,7 +161,7 @@ export class JetStreamEventLog implements BridgeSource {
           }
           current = undefined;
           if (stopped) break;
-          const delayMs = Math.min(RETRY_MS.initial * 2 ** Math.min(attempt, 10), RETRY_MS.max);
+          const delayMs = backoffDelay(REBUILD_BACKOFF, attempt + 1);
           await firstValueFrom(timer(delayMs, this.scheduler).pipe(takeUntil(stop)), { defaultValue: 0 });
         }
       };

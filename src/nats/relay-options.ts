@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { MONITOR_STREAM_METHOD, OBSERVER_EVENTS_METHOD } from '../daemon/protocol.js';
 import { loggerSchema, type BridgeLogger } from '../logger.js';
-import { integerOption, MAX_TIMER_MS, parseOptions } from '../options.js';
+import { backoffOptionSchema } from '../operators/backoff.js';
+import { integerOption, parseOptions } from '../options.js';
 import type { SchedulerLike } from 'rxjs';
 import { prefixSchema, tokenSchema } from '../tokens.js';
 
@@ -64,14 +66,9 @@ const natsRelayOptionsSchema = natsLogOptionsSchema.extend({
   maxAgeMs: integerOption(0, Number.MAX_SAFE_INTEGER).default(24 * 3600 * 1000),
   maxBytes: integerOption(-1, Number.MAX_SAFE_INTEGER).default(1024 ** 3),
   replicas: integerOption(1, 5).default(1),
-  streamMethod: z.string().min(1).default('daemon.monitor.stream'),
-  observerMethod: z.string().min(1).default('daemon.observer_events'),
-  reconnect: z
-    .strictObject({
-      initialDelayMs: integerOption(1, MAX_TIMER_MS).default(1_000),
-      maxDelayMs: integerOption(1, MAX_TIMER_MS).default(30_000),
-    })
-    .default({ initialDelayMs: 1_000, maxDelayMs: 30_000 }),
+  streamMethod: z.string().min(1).default(MONITOR_STREAM_METHOD),
+  observerMethod: z.string().min(1).default(OBSERVER_EVENTS_METHOD),
+  reconnect: backoffOptionSchema,
 });
 
 /**

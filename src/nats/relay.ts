@@ -3,12 +3,9 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
 import {
   asyncScheduler,
-  defer,
-  filter,
   firstValueFrom,
   from,
   lastValueFrom,
-  map,
   race,
   Subject,
   Subscription,
@@ -16,7 +13,8 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
-import { reconnect } from '../operators/reconnect.js';
+import { backoffDelay } from '../operators/backoff.js';
+import { daemonSubscription } from '../bridge/daemon-subscription.js';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { isDaemonEvent } from '../daemon/daemon-event.js';
 import { describeError } from '../errors.js';
@@ -158,7 +156,7 @@ export class NatsRelay {
             replicas,
           }),
         {
-          delayMs: 250,
+          initialDelayMs: 250,
           maxDelayMs: 2_000,
           scheduler: this.scheduler,
           onRetry: (error, attempt) =>
@@ -207,28 +205,15 @@ export class NatsRelay {
 
   private subscribeDaemon(): Subscription {
     const { streamMethod, reconnect: backoff } = this.options;
-    return defer(() => {
-      this.daemonState = this.daemonState === 'stopped' ? 'connecting' : 'reconnecting';
-      return this.client.stream(streamMethod, {}, { onOpen: () => (this.daemonState = 'connected') });
-    })
-      .pipe(
-        map((raw) => this.validate(raw)),
-        filter((raw): raw is JsonObject => raw !== undefined),
-        reconnect({
-          ...backoff,
-          scheduler: this.scheduler,
-          onRetry: (error, delayMs, attempt) => {
-            this.counters.daemonReconnects++;
-            this.daemonState = 'reconnecting';
-            this.logger.warn('daemon stream interrupted; reconnecting', {
-              error: describeError(error),
-              delayMs,
-              attempt,
-            });
-          },
-        }),
-      )
-      .subscribe((raw) => this.enqueue(raw));
+    return daemonSubscription({
+      open: (hooks) => this.client.stream(streamMethod, {}, hooks),
+      validate: (raw: unknown) => this.validate(raw),
+      backoff,
+      scheduler: this.scheduler,
+      logger: this.logger,
+      setState: (state) => (this.daemonState = state),
+      onInterrupted: () => this.counters.daemonReconnects++,
+    }).subscribe((raw) => this.enqueue(raw));
   }
 
   private validate(raw: unknown): JsonObject | undefined {
@@ -299,10 +284,7 @@ export class NatsRelay {
       if (!this.isRunning) return;
       this.counters.publishRetries++;
       failures++;
-      const delayMs = Math.min(
-        this.options.reconnect.initialDelayMs * 2 ** (failures - 1),
-        this.options.reconnect.maxDelayMs,
-      );
+      const delayMs = backoffDelay(this.options.reconnect, failures);
       this.logger.warn('publish to JetStream failed; buffering and retrying', {
         error: describeError(error),
         buffered: this.buffer.size,

@@ -1,4 +1,5 @@
 import { defer, retry, timer, type Observable, type SchedulerLike } from 'rxjs';
+import { backoffDelay, type Backoff } from '../operators/backoff.js';
 
 /**
  * The error names NATS gives to conditions that pass by themselves: a
@@ -32,7 +33,7 @@ const TRANSIENT = new Set([
 ]);
 
 /**
- * Runs `call` until it succeeds, waiting `delayMs` (doubling up to
+ * Runs `call` until it succeeds, waiting `initialDelayMs` (doubling up to
  * `maxDelayMs`) after each transient NATS error; other errors pass through.
  *
  * @example
@@ -40,14 +41,12 @@ const TRANSIENT = new Set([
  * import { asyncScheduler, lastValueFrom } from 'rxjs';
  * import { retryTransient } from './retry.js';
  *
- * await lastValueFrom(retryTransient(() => jsm.streams.info('EVENTS'), { delayMs: 250, maxDelayMs: 2_000, scheduler: asyncScheduler }));
+ * await lastValueFrom(retryTransient(() => jsm.streams.info('EVENTS'), { initialDelayMs: 250, maxDelayMs: 2_000, scheduler: asyncScheduler }));
  * ```
  */
 export function retryTransient<T>(
   call: () => Promise<T>,
-  config: {
-    readonly delayMs: number;
-    readonly maxDelayMs: number;
+  config: Backoff & {
     readonly scheduler: SchedulerLike;
     readonly onRetry?: (error: unknown, attempt: number) => void;
   },
@@ -57,7 +56,7 @@ export function retryTransient<T>(
       delay: (error: unknown, attempt: number) => {
         if (!isTransientNatsError(error)) throw error;
         config.onRetry?.(error, attempt);
-        return timer(Math.min(config.delayMs * 2 ** (attempt - 1), config.maxDelayMs), config.scheduler);
+        return timer(backoffDelay(config, attempt), config.scheduler);
       },
     }),
   );

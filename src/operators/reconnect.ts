@@ -1,5 +1,6 @@
 import { concat, retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { DaemonEventBridgeError } from '../errors.js';
+import { backoffDelay } from './backoff.js';
 
 /**
  * What {@link reconnect} passes to `onRetry` when the source completed
@@ -58,7 +59,7 @@ export interface ReconnectConfig {
  * ```
  */
 export function reconnect<T>(config: ReconnectConfig): MonoTypeOperatorFunction<T> {
-  const { initialDelayMs, maxDelayMs, scheduler, onRetry } = config;
+  const { scheduler, onRetry } = config;
   return (source) =>
     concat(
       source,
@@ -67,7 +68,7 @@ export function reconnect<T>(config: ReconnectConfig): MonoTypeOperatorFunction<
       retry({
         resetOnSuccess: true,
         delay: (error: unknown, attempt: number) => {
-          const delayMs = Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs);
+          const delayMs = backoffDelay(config, attempt);
           onRetry?.(error, delayMs, attempt);
           return timer(delayMs, scheduler);
         },

@@ -1,12 +1,11 @@
-import { chmodSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describeError } from '../errors.js';
-import { integerOption, parseOptions } from '../options.js';
+import { parseOptions } from '../options.js';
 import {
-  DEFAULT_MAX_MESSAGE_BYTES,
   EVENT_NOTIFICATION_METHOD,
   HEALTH_METHOD,
   MONITOR_STREAM_METHOD,
@@ -15,117 +14,26 @@ import {
 import { JsonRpcErrorCode, jsonRpcRequestSchema } from '../daemon/json-rpc.js';
 import { NdjsonSplitter } from '../daemon/ndjson.js';
 import { isJsonObject, type JsonObject } from '../json.js';
+import { CounterWaiters } from './counter-waiters.js';
+import { replyOn, sendError, type FakeConnection } from './fake-connection.js';
+import {
+  fakeDaemonOptionsSchema,
+  type FakeDaemonCounters,
+  type FakeDaemonOptions,
+  type FakeMethodHandler,
+  type FakeReply,
+} from './fake-daemon-types.js';
+import { listenUnix } from './unix-listener.js';
 
-/**
- * Options of {@link startFakeDaemon}.
- *
- * @example
- * ```ts
- * import { startFakeDaemon } from 'daemon-event-bridge/testing';
- *
- * const daemon = await startFakeDaemon({ historyLimit: 100 });
- * ```
- */
-export interface FakeDaemonOptions {
-  /** Where to listen. Default: `daemon.sock` in a fresh temp dir (removed by `stop()`). */
-  socketPath?: string;
-  /** How many published events are kept per job for `daemon.observer_events`. 1,000. */
-  historyLimit?: number;
-  /**
-   * Like the conductor's 100-event queue per stream: how many events may wait
-   * for a stream client that does not read (once its socket buffers are full)
-   * before new ones are dropped and counted. 100.
-   */
-  streamQueueSize?: number;
-  /** The longest request line accepted. 16 MiB. */
-  maxMessageBytes?: number;
-}
-
-/**
- * How a custom method handler answers one request (see {@link FakeDaemon.handle}).
- * A handler that never answers simulates a daemon that hangs.
- *
- * @example
- * ```ts
- * daemon.handle('job.status', (params, reply) => reply.error(-32000, 'job not found', { job_id: 'x' }));
- * ```
- */
-export interface FakeReply {
-  /** The request's id (`undefined` for a notification). */
-  readonly id: number | string | undefined;
-  /** Which connection the request came on: 1 for the first accepted, 2 for the next... */
-  readonly connectionId: number;
-  /** Sends a success response (nothing for a notification). */
-  result(value: unknown): void;
-  /** Sends an error response (nothing for a notification). */
-  error(code: number, message: string, data?: unknown): void;
-  /** Writes text to the connection verbatim: garbage, half a line, a response with another id... */
-  raw(text: string): void;
-  /** Closes the connection (after what was written). */
-  close(): void;
-}
-
-/**
- * A custom answer to one method; `params` as the client sent them.
- *
- * @example
- * ```ts
- * import type { FakeMethodHandler } from 'daemon-event-bridge/testing';
- *
- * const slow: FakeMethodHandler = (_params, reply) => setTimeout(() => reply.result({ ok: true }), 50);
- * ```
- */
-export type FakeMethodHandler = (params: JsonObject | unknown[] | null | undefined, reply: FakeReply) => void;
-
-/**
- * The counters of a {@link FakeDaemon}, kept across restarts.
- *
- * @example
- * ```ts
- * expect(daemon.counters.peakConnections).toBeLessThanOrEqual(8);
- * ```
- */
-export interface FakeDaemonCounters {
-  /** Connections accepted. */
-  readonly connections: number;
-  /** Connections open now. */
-  readonly openConnections: number;
-  /** The most connections ever open at once. */
-  readonly peakConnections: number;
-  /** `daemon.monitor.stream` subscriptions open now. */
-  readonly openStreams: number;
-  /** Well-formed requests received (notifications included). */
-  readonly requests: number;
-  /** Lines that were not JSON (answered with -32700). */
-  readonly parseErrors: number;
-  /** Events given to `publish()`. */
-  readonly published: number;
-  /** Stream writes dropped because a client did not read. */
-  readonly droppedEvents: number;
-}
+export type {
+  FakeDaemonCounters,
+  FakeDaemonOptions,
+  FakeMethodHandler,
+  FakeReply,
+} from './fake-daemon-types.js';
 
 type Counters = { -readonly [K in keyof FakeDaemonCounters]: number };
 
-interface Connection {
-  readonly id: number;
-  readonly socket: Socket;
-  /** Stream events written while the socket was over its high-water mark (the client is not reading). */
-  backlog: number;
-}
-
-interface Waiter {
-  readonly predicate: (counters: FakeDaemonCounters) => boolean;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: NodeJS.Timeout;
-}
-
-const fakeDaemonOptionsSchema = z.strictObject({
-  socketPath: z.string().min(1).optional(),
-  historyLimit: integerOption(1, 10_000_000).default(1_000),
-  streamQueueSize: integerOption(1, 10_000_000).default(100),
-  maxMessageBytes: integerOption(1, 2 ** 30).default(DEFAULT_MAX_MESSAGE_BYTES),
-});
 const observerParamsSchema = z.looseObject({
   job_id: z.string().min(1),
   limit: z.number().int().min(1).optional(),
@@ -153,11 +61,11 @@ const observerParamsSchema = z.looseObject({
  */
 export class FakeDaemon {
   private currentServer: Server;
-  private readonly connections = new Set<Connection>();
-  private readonly streams = new Set<Connection>();
+  private readonly connections = new Set<FakeConnection>();
+  private readonly streams = new Set<FakeConnection>();
   private readonly history = new Map<string, JsonObject[]>();
   private readonly handlers = new Map<string, FakeMethodHandler>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new CounterWaiters<FakeDaemonCounters>();
   private readonly started = Date.now();
   private readonly counts: Counters = {
     connections: 0,
@@ -302,7 +210,7 @@ export class FakeDaemon {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
-    for (const waiter of this.waiters) waiter.reject(new Error('the fake daemon stopped'));
+    this.waiters.rejectAll(new Error('the fake daemon stopped'));
     await this.closeServer();
     if (this.ownDir !== undefined) rmSync(this.ownDir, { recursive: true, force: true });
   }
@@ -314,25 +222,7 @@ export class FakeDaemon {
   waitFor(predicate: (counters: FakeDaemonCounters) => boolean, timeoutMs = 5_000): Promise<void> {
     if (predicate(this.counters)) return Promise.resolve();
     if (this.state === 'stopped') return Promise.reject(new Error('the fake daemon stopped'));
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        predicate,
-        resolve: () => {
-          clearTimeout(waiter.timer);
-          this.waiters.delete(waiter);
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(waiter.timer);
-          this.waiters.delete(waiter);
-          reject(error);
-        },
-        timer: setTimeout(() => {
-          waiter.reject(new Error(`fake daemon: condition not met within ${timeoutMs} ms`));
-        }, timeoutMs),
-      };
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(predicate, timeoutMs);
   }
 
   private createServer(): Server {
@@ -340,23 +230,7 @@ export class FakeDaemon {
   }
 
   private listen(): Promise<void> {
-    const server = this.currentServer;
-    return new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // Closed before it was listening (a stop() during a restart): nothing to wait for.
-      server.once('close', resolve);
-      server.listen(this.socketPath, () => {
-        server.off('error', reject);
-        server.off('close', resolve);
-        chmodSync(this.socketPath, 0o600);
-        resolve();
-      });
-    }).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE' || !(await isStaleSocket(this.socketPath))) throw error;
-      // A socket file nobody listens on: the leftover of a killed daemon.
-      rmSync(this.socketPath, { force: true });
-      return this.listen();
-    });
+    return listenUnix(this.currentServer, this.socketPath);
   }
 
   private async closeServer(): Promise<void> {
@@ -368,7 +242,7 @@ export class FakeDaemon {
 
   private accept(socket: Socket): void {
     this.counts.connections++;
-    const connection: Connection = { id: this.counts.connections, socket, backlog: 0 };
+    const connection: FakeConnection = { id: this.counts.connections, socket, backlog: 0 };
     this.connections.add(connection);
     this.counts.openConnections++;
     this.counts.peakConnections = Math.max(this.counts.peakConnections, this.counts.openConnections);
@@ -378,7 +252,7 @@ export class FakeDaemon {
         if (socket.destroyed) return;
         if (item.type === 'line') this.receive(connection, item.line);
         else
-          this.answerError(connection, null, {
+          sendError(connection, null, {
             code: JsonRpcErrorCode.InvalidRequest,
             message: 'Message too large',
           });
@@ -395,14 +269,14 @@ export class FakeDaemon {
     this.changed();
   }
 
-  private receive(connection: Connection, line: string): void {
+  private receive(connection: FakeConnection, line: string): void {
     if (line.trim() === '') return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
       this.counts.parseErrors++;
-      this.answerError(connection, null, { code: JsonRpcErrorCode.ParseError, message: 'Parse error' });
+      sendError(connection, null, { code: JsonRpcErrorCode.ParseError, message: 'Parse error' });
       this.changed();
       return;
     }
@@ -410,12 +284,12 @@ export class FakeDaemon {
     if (!parsed.success) {
       const id =
         isJsonObject(value) && ['number', 'string'].includes(typeof value['id']) ? value['id'] : null;
-      this.answerError(connection, id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Invalid Request' });
+      sendError(connection, id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Invalid Request' });
       return;
     }
     const { method, params, id } = parsed.data;
     this.counts.requests++;
-    const reply = this.reply(connection, id);
+    const reply = replyOn(connection, id);
     const custom = this.handlers.get(method);
     if (custom !== undefined) {
       try {
@@ -430,7 +304,7 @@ export class FakeDaemon {
     this.changed();
   }
 
-  private openStream(connection: Connection): void {
+  private openStream(connection: FakeConnection): void {
     if (this.streams.has(connection)) return;
     this.streams.add(connection);
     this.counts.openStreams++;
@@ -458,28 +332,6 @@ export class FakeDaemon {
     };
   }
 
-  private reply(connection: Connection, id: number | string | undefined): FakeReply {
-    const { socket } = connection;
-    return {
-      id,
-      connectionId: connection.id,
-      result: (result) => {
-        if (id !== undefined) this.write(socket, JSON.stringify({ jsonrpc: '2.0', result, id }) + '\n');
-      },
-      error: (code, message, data) => {
-        if (id !== undefined) this.answerError(connection, id, { code, message, data: data ?? null });
-      },
-      raw: (text) => this.write(socket, text),
-      close: () => {
-        socket.end();
-      },
-    };
-  }
-
-  private answerError(connection: Connection, id: unknown, error: JsonObject): void {
-    this.write(connection.socket, JSON.stringify({ jsonrpc: '2.0', error, id }) + '\n');
-  }
-
   private broadcast(text: string | Buffer): void {
     if (this.isFrozen) {
       this.held.push(text);
@@ -498,13 +350,8 @@ export class FakeDaemon {
     }
   }
 
-  private write(socket: Socket, text: string): void {
-    if (!socket.destroyed && socket.writable) socket.write(text);
-  }
-
   private changed(): void {
-    const counters = this.counters;
-    for (const waiter of this.waiters) if (waiter.predicate(counters)) waiter.resolve();
+    this.waiters.check(this.counters);
   }
 }
 
@@ -530,17 +377,4 @@ export class FakeDaemon {
  */
 export function startFakeDaemon(options?: FakeDaemonOptions): Promise<FakeDaemon> {
   return FakeDaemon.start(options);
-}
-
-/** True when a socket file exists but nobody listens on it (a leftover of a killed process). */
-function isStaleSocket(path: string): Promise<boolean> {
-  if (!lstatSync(path, { throwIfNoEntry: false })?.isSocket()) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const probe = createConnection({ path });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(false);
-    });
-    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 }
