@@ -7,13 +7,7 @@ export {
   type ConductorStats,
   type ResumeOptions,
 } from './bridge/bridge.js';
-export {
-  daemonSource,
-  type BridgeSource,
-  type ReplayFilter,
-  type SourceEvent,
-} from './bridge/event-source.js';
-export { BRIDGE_STOPPED, type StreamResetReason } from './bridge/control-messages.js';
+export type { BridgeSource, ReplayFilter, SourceEvent } from './bridge/event-source.js';
 export type { BridgeOptions } from './bridge/bridge-options.js';
 export { toSseMessage } from './bridge/to-sse-message.js';
 export type { DaemonClient, StreamHooks } from './daemon/daemon-client.js';
@@ -31,16 +25,13 @@ export {
 export { JsonRpcErrorCode } from './daemon/json-rpc.js';
 export type { SkippedLineCounts } from './daemon/skip-counters.js';
 export {
-  DEFAULT_SOCKET_PATH,
   UnixSocketDaemonClient,
   type DaemonClientStats,
   type UnixSocketDaemonClientOptions,
 } from './daemon/unix-socket-client.js';
 export { DaemonEventBridgeError, InvalidArgumentError, InvalidOptionsError } from './errors.js';
 export type { JsonObject } from './json.js';
-export { silentLogger, type BridgeLogger } from './logger.js';
-export { endOn } from './operators/end-on.js';
-export { heartbeat } from './operators/heartbeat.js';
-export { reconnect, SourceEndedError, type ReconnectConfig } from './operators/reconnect.js';
+export type { BridgeLogger } from './logger.js';
+export { SourceEndedError } from './operators/reconnect.js';
 export { encodeSse } from './sse/encode.js';
 export type { SseMessage } from './sse/message.js';
