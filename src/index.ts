@@ -16,6 +16,7 @@ export {
 export { BRIDGE_STOPPED, type StreamResetReason } from './bridge/control-messages.js';
 export type { BridgeOptions } from './bridge/bridge-options.js';
 export { toSseMessage } from './bridge/to-sse-message.js';
+export type { JobStreamOptions, StreamOptions } from './bridge/stream-options.js';
 export type { DaemonClient, StreamHooks } from './daemon/daemon-client.js';
 export type { DaemonEvent } from './daemon/daemon-event.js';
 export {
@@ -37,10 +38,45 @@ export {
   type UnixSocketDaemonClientOptions,
 } from './daemon/unix-socket-client.js';
 export { DaemonEventBridgeError, InvalidArgumentError, InvalidOptionsError } from './errors.js';
+export type {
+  BridgeControl,
+  BridgeStoppedControl,
+  ConductorEvent,
+  ConductorEventDataMap,
+  DaemonEventObject,
+  EventOfType,
+  EventSelector,
+  HeartbeatControl,
+  JobCostUpdateData,
+  JobEndedData,
+  KnownEventName,
+  MonitorAnomalyData,
+  ObserverEventData,
+  OpenFields,
+  RateLimitActiveData,
+  SheetResultData,
+  SheetRetryingData,
+  SheetSkippedData,
+  SheetStartedData,
+  StreamResetControl,
+  TypedEvent,
+  TypedMessage,
+} from './events/catalog.js';
+export { TERMINAL_EVENTS } from './events/event-selection.js';
+export {
+  jobState,
+  reduceJobState,
+  type JobState,
+  type JobStatus,
+  type SheetState,
+  type SheetStatus,
+} from './events/job-state.js';
+export { toConductorEvent } from './events/to-conductor-event.js';
 export type { JsonObject } from './json.js';
 export { silentLogger, type BridgeLogger } from './logger.js';
 export { endOn } from './operators/end-on.js';
 export { heartbeat } from './operators/heartbeat.js';
+export { ofEventType } from './operators/of-event-type.js';
 export { reconnect, SourceEndedError, type ReconnectConfig } from './operators/reconnect.js';
 export { encodeSse } from './sse/encode.js';
 export type { SseMessage } from './sse/message.js';
