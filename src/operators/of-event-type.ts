@@ -3,7 +3,6 @@ import { InvalidArgumentError } from '../errors.js';
 import type { EventOfType, EventSelector, TypedMessage } from '../events/catalog.js';
 import { parseEventSelection, selects } from '../events/event-selection.js';
 
-
 /**
  * Keeps the daemon events of the given names and `prefix.*` patterns (NgRx
  * `ofType` style) and narrows their type; control items are dropped.
