@@ -19,6 +19,7 @@ import { sendJson } from './send-json.js';
 import type { SseClients, SseSource, SseStreamKind } from './sse-clients.js';
 import type { GatewayMetrics } from './metrics.js';
 import { ready } from './readiness.js';
+import { jobStateHandler } from './job-state-handler.js';
 
 /** What every route handler may use. */
 export interface GatewayContext {
@@ -55,7 +56,9 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
     if (!query.success) return sendError(request, 400, query.error);
     const { bridge } = context;
     const source: SseSource = (lastEventId) =>
-      bridge.allEvents(query.data.limit, { lastEventId }).pipe(withBridgeState(bridge.state$));
+      bridge
+        .allEvents(query.data.limit, { lastEventId, events: query.data.events })
+        .pipe(withBridgeState(bridge.state$));
     openStream(request, context, source, query.data.unnamed, 'all');
   },
 
@@ -67,7 +70,12 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
     const query = parseQuery(jobEventsQuerySchema, request.url.searchParams);
     if (!query.success) return sendError(request, 400, query.error);
     const source: SseSource = (lastEventId) =>
-      context.bridge.jobEvents(jobId.data, { lastEventId, conductor: conductor.data });
+      context.bridge.jobEvents(jobId.data, {
+        lastEventId,
+        conductor: conductor.data,
+        events: query.data.events,
+        until: query.data.until,
+      });
     openStream(request, context, source, query.data.unnamed, 'job');
   },
 
@@ -81,6 +89,8 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
     const events = await firstValueFrom(bridge.observerEvents(jobId.data, query.data.limit, conductor.data));
     sendJson(request.res, 200, events, request.cors);
   },
+
+  jobState: jobStateHandler,
 };
 
 /** Opens an SSE response, or answers HEAD with the headers only, or 503 past `maxClients`. */

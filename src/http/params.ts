@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tokenSchema } from '../tokens.js';
+import { eventsParamSchema, untilParamSchema } from './selection-params.js';
 
 const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
 const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
@@ -90,11 +91,19 @@ const unnamedParamSchema = z
   .optional()
   .transform((value) => value === '1');
 
-/** Query of `/api/events/stream`: `limit` 1..200, default 50; `unnamed` 0 or 1. */
-export const streamQuerySchema = z.object({ limit: limitParamSchema(50), unnamed: unnamedParamSchema });
+/** Query of `/api/events/stream`: `limit` 1..200, default 50; `unnamed` 0 or 1; `events` a selection. */
+export const streamQuerySchema = z.object({
+  limit: limitParamSchema(50),
+  unnamed: unnamedParamSchema,
+  events: eventsParamSchema,
+});
 
-/** Query of `/api/jobs/:jobId/events`: `unnamed` 0 or 1. */
-export const jobEventsQuerySchema = z.object({ unnamed: unnamedParamSchema });
+/** Query of `/api/jobs/:jobId/events`: `unnamed` 0 or 1; `events` a selection; `until=terminal`. */
+export const jobEventsQuerySchema = z.object({
+  unnamed: unnamedParamSchema,
+  events: eventsParamSchema,
+  until: untilParamSchema,
+});
 
 /** Query of `/api/jobs/:jobId/observer`: `limit` 1..200, default 20. */
 export const observerQuerySchema = z.object({ limit: limitParamSchema(20) });
