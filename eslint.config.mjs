@@ -11,7 +11,7 @@ const LAYERS = {
   events: [],
   operators: ['events', 'sse'],
   daemon: [],
-  browser: ['events', 'sse'],
+  browser: ['events', 'operators', 'sse'],
   testing: ['daemon'],
   bridge: ['daemon', 'events', 'operators', 'sse'],
   http: ['bridge', 'events', 'operators', 'sse'],

@@ -17,3 +17,22 @@
 export { gatewayEvents, type GatewayEventsOptions } from './gateway-events.js';
 export { CONTROL_EVENTS, type GatewayEvent, type GatewayConnectionState } from './gateway-event.js';
 export { EventSourceUnavailableError } from './errors.js';
+export type {
+  BridgeControl,
+  ConductorEvent,
+  EventOfType,
+  EventSelector,
+  KnownEventName,
+  TypedEvent,
+  TypedMessage,
+} from '../events/catalog.js';
+export {
+  jobState,
+  reduceJobState,
+  type JobState,
+  type JobStatus,
+  type SheetState,
+  type SheetStatus,
+} from '../events/job-state.js';
+export { toConductorEvent } from '../events/to-conductor-event.js';
+export { ofEventType } from '../operators/of-event-type.js';
