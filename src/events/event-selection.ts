@@ -11,7 +11,7 @@ export interface EventSelection {
 }
 
 /** The most selectors one selection may hold (each costs a consumer an index entry). */
-export const MAX_SELECTORS = 64;
+const MAX_SELECTORS = 64;
 const MAX_SELECTOR_LENGTH = 128;
 const SELECTOR = /^[A-Za-z0-9_:-]+(?:\.[A-Za-z0-9_:-]+)*(?:\.\*)?$/;
 
