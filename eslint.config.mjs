@@ -8,12 +8,13 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = {
   sse: [],
-  operators: ['sse'],
+  events: [],
+  operators: ['events', 'sse'],
   daemon: [],
-  browser: ['sse'],
+  browser: ['events', 'operators', 'sse'],
   testing: ['daemon'],
-  bridge: ['daemon', 'operators', 'sse'],
-  http: ['bridge', 'operators', 'sse'],
+  bridge: ['daemon', 'events', 'operators', 'sse'],
+  http: ['bridge', 'events', 'operators', 'sse'],
   nats: ['bridge', 'daemon', 'operators', 'sse'],
   cli: ['bridge', 'browser', 'daemon', 'http', 'nats', 'operators', 'sse', 'testing'],
 };

@@ -95,6 +95,41 @@ export function bridgeDispatch(size: DispatchSize): Dispatch {
   }
 }
 
+/** Consumers of the selective dispatch figure: each selects one event name of its own. */
+export const SELECTIVE_CONSUMERS = 1_000;
+
+/**
+ * Event selection: {@link SELECTIVE_CONSUMERS} global consumers, each with
+ * `events: [one name]`, and events whose names cycle through those names, so
+ * each event matches exactly one consumer. The router indexes selections by
+ * name: the cost per event must not grow with the consumers that do not match.
+ */
+export function selectiveDispatch(size: DispatchSize): Dispatch {
+  const feed = new Subject<JsonObject>();
+  const client: DaemonClient = { stream: () => feed, call: () => Promise.resolve([]) };
+  const bridge = new DaemonEventBridge(client, { replaySize: 1_000 });
+  bridge.start();
+  let delivered = 0;
+  const deliver = () => void delivered++;
+  const name = (k: number) => `bench.e${k}`;
+  const subscriptions = [];
+  for (let k = 0; k < SELECTIVE_CONSUMERS; k++)
+    subscriptions.push(bridge.allEvents(0, { events: [name(k)] }).subscribe(deliver));
+  const raw = events(size).map((event, i) => ({ ...event, event: name(i % SELECTIVE_CONSUMERS) }));
+  try {
+    const result = measure(
+      size,
+      size.events,
+      (i) => feed.next(raw[i]!),
+      () => delivered,
+    );
+    return { ...result, expectedDeliveries: size.events };
+  } finally {
+    subscriptions.forEach((s) => s.unsubscribe());
+    bridge.stop();
+  }
+}
+
 /** The naive pattern: a `filter` per consumer on one shared stream (on a tenth of the events: it is slow). */
 export function naiveDispatch(size: DispatchSize): Dispatch {
   const feed = new Subject<JsonObject>();
@@ -122,11 +157,11 @@ export function naiveDispatch(size: DispatchSize): Dispatch {
   }
 }
 
+/** The dispatch figures, by the name `dispatch-process.ts` takes. */
+export type DispatchSystem = 'router' | 'bridge' | 'naive' | 'selective';
+
 /** `system`'s figure measured in a fresh process (bench/fanout/dispatch-process.ts). */
-export async function dispatchInFreshProcess(
-  system: 'router' | 'bridge' | 'naive',
-  size: DispatchSize,
-): Promise<Dispatch> {
+export async function dispatchInFreshProcess(system: DispatchSystem, size: DispatchSize): Promise<Dispatch> {
   const entry = join(__dirname, 'dispatch-process.ts');
   const { stdout } = await promisify(execFile)(
     process.execPath,

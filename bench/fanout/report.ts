@@ -3,6 +3,7 @@
  * the SVG chart and the BENCHMARKS.md section.
  */
 import type { Result } from '../result';
+import { SELECTIVE_CONSUMERS } from './dispatch';
 import { median, type FanoutResults, type FanoutRun } from './run';
 
 const FLOORS = ['raw', 'batched'];
@@ -154,6 +155,13 @@ export function fanoutTables(results: FanoutResults): string {
     `| ${n(m((run) => run.dispatch.router.eventsPerSecond))} | ${n(m((run) => run.dispatch.bridge.eventsPerSecond))} | ${n(
       m((run) => run.dispatch.naive.eventsPerSecond),
     )} | ${ratio(m((run) => run.dispatch.bridge.eventsPerSecond / run.dispatch.router.eventsPerSecond))} |`,
+    '',
+    `Event selection, ${n(dispatch.events)} events over ${n(SELECTIVE_CONSUMERS)} global consumers that each select one event name (\`events: [name]\`; each event matches one consumer) (events/s):`,
+    '',
+    header(['bridge, selective consumers', 'selective / bridge above']),
+    `| ${n(m((run) => run.dispatch.selective.eventsPerSecond))} | ${ratio(
+      m((run) => run.dispatch.selective.eventsPerSecond / run.dispatch.bridge.eventsPerSecond),
+    )} |`,
   );
   return rows.join('\n');
 }

@@ -3,7 +3,7 @@
  * median of each figure (and of each within-run ratio).
  */
 import { ClientProcess } from './clients';
-import { dispatchInFreshProcess, type Dispatch, type DispatchSize } from './dispatch';
+import { dispatchInFreshProcess, type Dispatch, type DispatchSize, type DispatchSystem } from './dispatch';
 import {
   idleMemory,
   latency,
@@ -46,7 +46,7 @@ export interface FanoutRun {
   readonly mixed: Record<string, Throughput>;
   readonly latency: Record<string, Latency>;
   readonly memory: Record<string, IdleMemory>;
-  readonly dispatch: Record<'router' | 'bridge' | 'naive', Dispatch>;
+  readonly dispatch: Record<DispatchSystem, Dispatch>;
 }
 
 export interface FanoutResults {
@@ -91,6 +91,7 @@ export async function runFanout(
         router: await dispatchInFreshProcess('router', sizes.dispatch),
         bridge: await dispatchInFreshProcess('bridge', sizes.dispatch),
         naive: await dispatchInFreshProcess('naive', sizes.dispatch),
+        selective: await dispatchInFreshProcess('selective', sizes.dispatch),
       };
       runs.push({ broadcast, mixed, latency: latencies, memory, dispatch });
     }

@@ -2,7 +2,7 @@ import { BridgeEvent } from '../../src/bridge/bridge-consumer';
 import { BridgeTally } from '../../src/bridge/bridge-stats';
 
 const event = (seq: number, conductor: string | undefined, at: number): BridgeEvent =>
-  new BridgeEvent(seq, 'job', conductor, { event: 'e', data: '{}' }, at);
+  new BridgeEvent(seq, 'job', conductor, { event: 'e', data: '{}' }, at, { event: 'e' });
 
 describe('BridgeTally', () => {
   it('counts events, and per conductor the count and the time of the last', () => {

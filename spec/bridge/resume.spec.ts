@@ -18,7 +18,9 @@ function planner() {
   const ring = new ReplayRing<BridgeEvent>(3);
   for (let seq = 1; seq <= 5; seq++) {
     ring.push(
-      new BridgeEvent(seq, seq % 2 ? 'a' : 'b', undefined, { event: 'e', id: `t-${seq}`, data: '{}' }, 0),
+      new BridgeEvent(seq, seq % 2 ? 'a' : 'b', undefined, { event: 'e', id: `t-${seq}`, data: '{}' }, 0, {
+        event: 'e',
+      }),
     );
   }
   const intake = new EventIntake(numbering, tally, silentLogger, asyncScheduler);

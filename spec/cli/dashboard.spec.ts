@@ -163,6 +163,21 @@ describeWithChromium('the dashboard', () => {
     );
   });
 
+  it('shows each job’s state as jobState folds it: status, sheets done and failing, cost', async () => {
+    daemon.publish(event({ job_id: 'j9', sheet_num: 0, event: 'job.started' }));
+    daemon.publish(event({ job_id: 'j9', event: 'sheet.started', data: { attempt: 1 } }));
+    daemon.publish(event({ job_id: 'j9', event: 'sheet.completed', data: { attempt: 1, cost_usd: 0.1 } }));
+    daemon.publish(event({ job_id: 'j9', sheet_num: 2, event: 'sheet.failed', data: { attempt: 1 } }));
+    daemon.publish(event({ job_id: 'j9', event: 'job.cost_update', data: { total_cost_usd: 0.75 } }));
+    daemon.publish(event({ job_id: 'j9', sheet_num: 0, event: 'job.failed', data: { all_success: false } }));
+    const chip = '#jobs button[data-job="j9"] .status[data-status="failed"]';
+    await page.waitForSelector(chip, WAIT);
+    const meta = await page.locator('#jobs button[data-job="j9"] .job-meta').textContent();
+    expect(meta).toContain('✓ 1');
+    expect(meta).toContain('✗ 1');
+    expect(meta).toContain('0.75');
+  });
+
   it('after a gateway restart, marks the gap and refetches the history (stream_reset)', async () => {
     bridge.stop();
     await http.close();

@@ -9,6 +9,7 @@ describe('matchRoute', () => {
       jobIdSegment: 'nightly',
     });
     expect(matchRoute('/api/jobs/a%2Fb/observer', '')).toEqual({ kind: 'observer', jobIdSegment: 'a%2Fb' });
+    expect(matchRoute('/api/jobs/nightly/state', '')).toEqual({ kind: 'jobState', jobIdSegment: 'nightly' });
   });
 
   it('matches under a base path and nowhere else', () => {

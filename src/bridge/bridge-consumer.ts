@@ -1,6 +1,9 @@
 import type { Subscriber } from 'rxjs';
+import type { ConductorEvent } from '../events/catalog.js';
+import { selects, type EventSelection } from '../events/event-selection.js';
+import type { JsonObject } from '../json.js';
 import type { SseMessage } from '../sse/message.js';
-import { BRIDGE_STOPPED, heartbeatMessage } from './control-messages.js';
+import { SSE_VIEW, type ConsumerView } from './consumer-views.js';
 import type { Route, EventRouter } from './event-router.js';
 import type { Beater, HeartbeatClock } from './heartbeat-clock.js';
 
@@ -20,27 +23,40 @@ export class BridgeEvent {
     readonly message: SseMessage,
     /** When the bridge received it (the scheduler's clock). */
     readonly at: number,
+    /** The validated daemon object behind `message`, for typed consumers. */
+    readonly raw: JsonObject,
   ) {}
+
+  /** Its typed form, made by the first typed consumer (see `typedEventOf`), then shared. */
+  typed: ConductorEvent | undefined = undefined;
+
+  /** Its name (the message's `event`), for routing by event selection. */
+  get name(): string {
+    return this.message.event;
+  }
 }
 
 /** Which consumers an event goes to: a job (or all), on a conductor (or any). */
 export interface RouteKey {
   readonly jobId: string | undefined;
   readonly conductor: string | undefined;
+  /** Only these daemon events (control messages always). */
+  readonly selection?: EventSelection | undefined;
 }
 
-/** True when `event` belongs to the consumer `key` (its job, if any, and its conductor, if any). */
+/** True when `event` belongs to the consumer `key` (its job, if any, its conductor, if any, and its selection, if any). */
 export function matchesRoute(key: RouteKey, event: BridgeEvent): boolean {
   return (
     (key.jobId === undefined || event.jobId === key.jobId) &&
-    (key.conductor === undefined || event.conductor === key.conductor)
+    (key.conductor === undefined || event.conductor === key.conductor) &&
+    (key.selection === undefined || selects(key.selection, event.message.event))
   );
 }
 
 /** What a consumer uses of its bridge. */
 export interface ConsumerHost {
   readonly router: EventRouter<BridgeEvent>;
-  readonly clock: HeartbeatClock<BridgeConsumer>;
+  readonly clock: HeartbeatClock<BridgeConsumer<unknown>>;
   releaseConnection(): void;
 }
 
@@ -51,7 +67,7 @@ export interface ConsumerHost {
  * `deliver` → the subscriber, with no operator layers in between; an idle
  * consumer holds no timer and no closure.
  */
-export class BridgeConsumer implements Beater, Route<BridgeEvent> {
+export class BridgeConsumer<O = SseMessage> implements Beater, Route<BridgeEvent> {
   lastEmission = 0;
   newer: Beater | undefined;
   older: Beater | undefined;
@@ -61,15 +77,20 @@ export class BridgeConsumer implements Beater, Route<BridgeEvent> {
   routed = false;
   held = false;
   private open = true;
+  readonly selection: EventSelection | undefined;
 
   constructor(
-    private readonly subscriber: Subscriber<SseMessage>,
+    private readonly subscriber: Subscriber<O>,
     readonly key: RouteKey,
     private readonly host: ConsumerHost,
-  ) {}
+    /** What the consumer emits: SSE messages, or typed events. */
+    readonly view: ConsumerView<O> = SSE_VIEW as unknown as ConsumerView<O>,
+  ) {
+    this.selection = key.selection;
+  }
 
   /** Emits `message`, noting the time for the heartbeat. */
-  emit(message: SseMessage, now = this.host.clock.scheduler.now()): void {
+  emit(message: O, now = this.host.clock.scheduler.now()): void {
     if (!this.open) return;
     this.host.clock.touch(this, now);
     this.subscriber.next(message);
@@ -78,14 +99,14 @@ export class BridgeConsumer implements Beater, Route<BridgeEvent> {
   /** A live event from the router. */
   deliver(event: BridgeEvent): void {
     if (this.waiting !== undefined) this.waiting.push(event);
-    else if (this.wants(event)) this.emit(event.message, event.at);
+    else if (this.wants(event)) this.emit(this.view.event(event), event.at);
   }
 
   /** The log replay is done: the live events that waited go out (now). */
   goLive(): void {
     const held = this.waiting ?? [];
     this.waiting = undefined;
-    for (const event of held) if (this.wants(event)) this.emit(event.message);
+    for (const event of held) if (this.wants(event)) this.emit(this.view.event(event));
   }
 
   private wants(event: BridgeEvent): boolean {
@@ -93,12 +114,12 @@ export class BridgeConsumer implements Beater, Route<BridgeEvent> {
   }
 
   beat(): void {
-    this.subscriber.next(heartbeatMessage(this.host.clock.scheduler));
+    this.subscriber.next(this.view.heartbeat(this.host.clock.scheduler));
   }
 
   /** The bridge stops: `bridge_stopped`, then complete. */
   stop(): void {
-    this.subscriber.next(BRIDGE_STOPPED);
+    this.subscriber.next(this.view.stopped);
     this.subscriber.complete();
   }
 

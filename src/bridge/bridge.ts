@@ -4,6 +4,8 @@ import {
   distinctUntilChanged,
   finalize,
   ignoreElements,
+  defer,
+  map,
   Observable,
   of,
   share,
@@ -34,6 +36,16 @@ import { observerHistory } from './observer-history.js';
 import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
 import { ReplayRing } from './replay-ring.js';
 import { ResumePlanner, type Backlog } from './resume.js';
+import type { TypedMessage } from '../events/catalog.js';
+import type { JobState } from '../events/job-state.js';
+import { SSE_VIEW, TYPED_VIEW, typedEventOf, type ConsumerView } from './consumer-views.js';
+import { historyEvents, snapshotOf } from './job-snapshot.js';
+import {
+  endAtTerminal,
+  streamSelection,
+  type JobStreamOptions,
+  type StreamOptions,
+} from './stream-options.js';
 
 export type { BridgeState, BridgeStats, ConductorStats } from './bridge-stats.js';
 
@@ -79,7 +91,7 @@ export class DaemonEventBridge {
   private readonly instanceId: string;
   private readonly ring: ReplayRing<BridgeEvent>;
   private readonly router = new EventRouter<BridgeEvent>();
-  private readonly clock: HeartbeatClock<BridgeConsumer>;
+  private readonly clock: HeartbeatClock<BridgeConsumer<unknown>>;
   private readonly host: ConsumerHost;
   private readonly stateSubject = new BehaviorSubject<BridgeState>('idle');
   private readonly connection$: Observable<never>;
@@ -171,15 +183,43 @@ export class DaemonEventBridge {
    * bridge.jobEvents('nightly-refactor', { lastEventId: req.headers['last-event-id'] }).subscribe(send);
    * ```
    */
-  jobEvents(jobId: string, options: ResumeOptions = {}): Observable<SseMessage> {
+  jobEvents(jobId: string, options: JobStreamOptions = {}): Observable<SseMessage> {
+    return this.jobStream('jobEvents', jobId, options, SSE_VIEW);
+  }
+
+  /**
+   * {@link jobEvents} as typed items: each daemon event as a frozen
+   * {@link ConductorEvent} (made once per event, shared by every consumer),
+   * and heartbeat, `bridge_stopped` and `stream_reset` as control items; the
+   * same replay, resume, selection and `until`.
+   *
+   * @example
+   * ```ts
+   * import { jobState } from 'daemon-event-bridge';
+   *
+   * bridge.typedJobEvents('nightly', { until: 'terminal' }).pipe(jobState()).subscribe((s) => console.log(s.status));
+   * ```
+   */
+  typedJobEvents(jobId: string, options: JobStreamOptions = {}): Observable<TypedMessage> {
+    return this.jobStream('typedJobEvents', jobId, options, TYPED_VIEW);
+  }
+
+  private jobStream<O>(
+    method: string,
+    jobId: string,
+    options: JobStreamOptions,
+    view: ConsumerView<O>,
+  ): Observable<O> {
     if (typeof jobId !== 'string' || jobId === '') {
-      throw new InvalidArgumentError('jobEvents(jobId): jobId must be a non-empty string');
+      throw new InvalidArgumentError(`${method}(jobId): jobId must be a non-empty string`);
     }
     const { lastEventId, conductor } = options;
-    const key: RouteKey = { jobId, conductor };
-    return this.consume(key, () =>
-      lastEventId === undefined ? { events: [] } : this.resumes.plan(lastEventId, key),
-    );
+    const key: RouteKey = { jobId, conductor, selection: streamSelection(method, options) };
+    return this.consume(
+      key,
+      () => (lastEventId === undefined ? { events: [] } : this.resumes.plan(lastEventId, key)),
+      view,
+    ).pipe(endAtTerminal(options.until, view.endsJob));
   }
 
   /**
@@ -195,19 +235,76 @@ export class DaemonEventBridge {
    * bridge.allEvents(50).subscribe((message) => res.write(encodeSse(message)));
    * ```
    */
-  allEvents(limit = 50, options: ResumeOptions = {}): Observable<SseMessage> {
+  allEvents(limit = 50, options: StreamOptions = {}): Observable<SseMessage> {
+    return this.allStream('allEvents', limit, options, SSE_VIEW);
+  }
+
+  /**
+   * {@link allEvents} as typed items (see {@link typedJobEvents}).
+   *
+   * @example
+   * ```ts
+   * import { ofEventType } from 'daemon-event-bridge';
+   *
+   * bridge.typedAllEvents(0).pipe(ofEventType('monitor.anomaly')).subscribe((e) => console.warn(e.event.data?.description));
+   * ```
+   */
+  typedAllEvents(limit = 50, options: StreamOptions = {}): Observable<TypedMessage> {
+    return this.allStream('typedAllEvents', limit, options, TYPED_VIEW);
+  }
+
+  private allStream<O>(
+    method: string,
+    limit: number,
+    options: StreamOptions,
+    view: ConsumerView<O>,
+  ): Observable<O> {
     if (!Number.isSafeInteger(limit) || limit < 0) {
       throw new InvalidArgumentError(
-        `allEvents(limit): limit must be a non-negative integer, got ${String(limit)}`,
+        `${method}(limit): limit must be a non-negative integer, got ${String(limit)}`,
       );
     }
     const { lastEventId, conductor } = options;
-    const key: RouteKey = { jobId: undefined, conductor };
-    return this.consume(key, () =>
-      lastEventId === undefined
-        ? { events: this.ring.latest(limit, (event) => matchesRoute(key, event)) }
-        : this.resumes.plan(lastEventId, key),
+    const key: RouteKey = { jobId: undefined, conductor, selection: streamSelection(method, options) };
+    return this.consume(
+      key,
+      () =>
+        lastEventId === undefined
+          ? { events: this.ring.latest(limit, (event) => matchesRoute(key, event)) }
+          : this.resumes.plan(lastEventId, key),
+      view,
     );
+  }
+
+  /**
+   * A job's state now (one emission, then complete): folded with
+   * {@link reduceJobState} from the job's events in the replay ring, or, when
+   * the ring holds none, from its observer history (`limit` 200);
+   * `undefined` when neither has any.
+   *
+   * @example
+   * ```ts
+   * import { firstValueFrom } from 'rxjs';
+   *
+   * const state = await firstValueFrom(bridge.jobSnapshot('nightly'));
+   * console.log(state?.status, state?.costUsd);
+   * ```
+   */
+  jobSnapshot(
+    jobId: string,
+    options: { readonly conductor?: string | undefined } = {},
+  ): Observable<JobState | undefined> {
+    if (typeof jobId !== 'string' || jobId === '') {
+      throw new InvalidArgumentError('jobSnapshot(jobId): jobId must be a non-empty string');
+    }
+    const key: RouteKey = { jobId, conductor: options.conductor };
+    return defer(() => {
+      const recent = this.ring.latest(this.ring.capacity, (event) => matchesRoute(key, event));
+      if (recent.length > 0) return of(snapshotOf(recent.map(typedEventOf)));
+      return this.observerEvents(jobId, 200, options.conductor).pipe(
+        map((history) => snapshotOf(historyEvents(history))),
+      );
+    });
   }
 
   /**
@@ -319,16 +416,16 @@ export class DaemonEventBridge {
    * starts, the replay ends at the newest event the bridge had then, so no
    * event is missed or sent twice.
    */
-  private consume(key: RouteKey, backlog: () => Backlog): Observable<SseMessage> {
-    return new Observable<SseMessage>((subscriber) => {
+  private consume<O>(key: RouteKey, backlog: () => Backlog, view: ConsumerView<O>): Observable<O> {
+    return new Observable<O>((subscriber) => {
       if (!this.isRunning) return subscriber.complete();
-      const consumer = new BridgeConsumer(subscriber, key, this.host);
+      const consumer = new BridgeConsumer<O>(subscriber, key, this.host, view);
       subscriber.add(consumer);
       this.clock.join(consumer);
       const plan = backlog();
       if (plan.later === undefined) {
-        if (plan.notice !== undefined) consumer.emit(plan.notice);
-        for (const event of plan.events) consumer.emit(event.message);
+        if (plan.notice !== undefined) consumer.emit(view.message(plan.notice));
+        for (const event of plan.events) consumer.emit(view.event(event));
         consumer.afterSeq = this.seq;
       } else {
         consumer.waiting = [];
@@ -340,7 +437,7 @@ export class DaemonEventBridge {
       if (plan.later !== undefined) {
         subscriber.add(
           plan.later.subscribe({
-            next: (message) => consumer.emit(message),
+            next: (message) => consumer.emit(view.message(message)),
             complete: () => consumer.goLive(),
           }),
         );

@@ -38,7 +38,7 @@ export class EventIntake {
       markReceived(message, performance.now());
       Object.freeze(message);
       const jobId = typeof object['job_id'] === 'string' ? object['job_id'] : undefined;
-      return new BridgeEvent(seq, jobId, conductor, message, this.scheduler.now());
+      return new BridgeEvent(seq, jobId, conductor, message, this.scheduler.now(), object);
     } catch (error) {
       this.skipInvalid(`daemon event cannot be serialised (${describeError(error)})`, undefined);
       return undefined;

@@ -1,13 +1,18 @@
-/** What the router needs of an event: its sequence number and its job. */
+import type { EventSelection } from '../events/event-selection.js';
+import { SelectionIndex } from './selection-index.js';
+
+/** What the router needs of an event: its sequence number, its job, and (for selective routes) its name. */
 export interface Routable {
   readonly seq: number;
   readonly jobId: string | undefined;
+  readonly name?: string | undefined;
 }
 
-/** A consumer in the router: it gets the events with `seq > afterSeq`. */
+/** A consumer in the router: it gets the events with `seq > afterSeq` (of its `selection`, if any). */
 export interface Route<T> {
   deliver(event: T): void;
   readonly afterSeq: number;
+  readonly selection?: EventSelection | undefined;
 }
 
 /**
@@ -23,6 +28,10 @@ export class EventRouter<T extends Routable> {
   private readonly byJob = new Map<string, Set<Route<T>>>();
   private readonly global = new Set<Route<T>>();
   private jobRoutes = 0;
+  /** Routes with an event selection, indexed by name (see {@link SelectionIndex}). */
+  private readonly selectedByJob = new Map<string, SelectionIndex<T>>();
+  private readonly selectedGlobal = new SelectionIndex<T>();
+  private selectedRoutes = 0;
 
   /** Consumers of one job, summed over jobs. */
   get jobConsumers(): number {
@@ -31,12 +40,14 @@ export class EventRouter<T extends Routable> {
 
   /** Consumers of every event. */
   get globalConsumers(): number {
-    return this.global.size;
+    return this.global.size + this.selectedGlobal.size;
   }
 
   /** Jobs with at least one consumer. */
   get jobs(): number {
-    return this.byJob.size;
+    let only = 0;
+    for (const jobId of this.selectedByJob.keys()) if (!this.byJob.has(jobId)) only++;
+    return this.byJob.size + only;
   }
 
   dispatch(event: T): void {
@@ -45,6 +56,12 @@ export class EventRouter<T extends Routable> {
       if (routes !== undefined) for (const route of routes) deliver(route, event);
     }
     for (const route of this.global) deliver(route, event);
+    if (this.selectedRoutes !== 0) this.dispatchSelected(event);
+  }
+
+  private dispatchSelected(event: T): void {
+    if (event.jobId !== undefined) this.selectedByJob.get(event.jobId)?.dispatch(event);
+    this.selectedGlobal.dispatch(event);
   }
 
   /**
@@ -59,6 +76,7 @@ export class EventRouter<T extends Routable> {
 
   /** Registers `route` (an object: no closure per consumer); {@link removeRoute} takes it out. */
   addRoute(jobId: string | undefined, route: Route<T>): void {
+    if (route.selection !== undefined) return this.addSelected(jobId, route, route.selection);
     if (jobId === undefined) {
       this.global.add(route);
       return;
@@ -71,6 +89,7 @@ export class EventRouter<T extends Routable> {
 
   /** Takes out a route registered with {@link addRoute} for the same `jobId`; a no-op when it is not there. */
   removeRoute(jobId: string | undefined, route: Route<T>): void {
+    if (route.selection !== undefined) return this.removeSelected(jobId, route, route.selection);
     if (jobId === undefined) {
       this.global.delete(route);
       return;
@@ -79,6 +98,26 @@ export class EventRouter<T extends Routable> {
     if (routes === undefined || !routes.delete(route)) return;
     this.jobRoutes--;
     if (routes.size === 0) this.byJob.delete(jobId);
+  }
+
+  private addSelected(jobId: string | undefined, route: Route<T>, selection: EventSelection): void {
+    let index = this.selectedGlobal;
+    if (jobId !== undefined) {
+      index = this.selectedByJob.get(jobId) ?? new SelectionIndex<T>();
+      this.selectedByJob.set(jobId, index);
+      this.jobRoutes++;
+    }
+    index.add(route, selection);
+    this.selectedRoutes++;
+  }
+
+  private removeSelected(jobId: string | undefined, route: Route<T>, selection: EventSelection): void {
+    const index = jobId === undefined ? this.selectedGlobal : this.selectedByJob.get(jobId);
+    if (index === undefined || !index.remove(route, selection)) return;
+    this.selectedRoutes--;
+    if (jobId === undefined) return;
+    this.jobRoutes--;
+    if (index.size === 0) this.selectedByJob.delete(jobId);
   }
 }
 

@@ -5,6 +5,7 @@ import type { GatewayStats, SseStreamKind } from './gateway-stats.js';
 import { sendError, type GatewayRequest } from './gateway-request.js';
 import {
   jobEventsQuerySchema,
+  noQuerySchema,
   observerQuerySchema,
   parseJobRoute,
   parseQuery,
@@ -52,7 +53,9 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
     if (!query.success) return sendError(request, 400, query.error);
     const { bridge } = context;
     const source: SseSource = (lastEventId) =>
-      bridge.allEvents(query.data.limit, { lastEventId }).pipe(withBridgeState(bridge.state$));
+      bridge
+        .allEvents(query.data.limit, { lastEventId, events: query.data.events })
+        .pipe(withBridgeState(bridge.state$));
     openStream(request, context, source, query.data.unnamed, 'all');
   },
 
@@ -60,7 +63,9 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
     const parsed = parseJobRoute(route, jobEventsQuerySchema, request.url.searchParams);
     if (!parsed.success) return sendError(request, 400, parsed.error);
     const { jobId, conductor, query } = parsed.data;
-    const source: SseSource = (lastEventId) => context.bridge.jobEvents(jobId, { lastEventId, conductor });
+    const { events, until } = query;
+    const source: SseSource = (lastEventId) =>
+      context.bridge.jobEvents(jobId, { lastEventId, conductor, events, until });
     openStream(request, context, source, query.unnamed, 'job');
   },
 
@@ -70,6 +75,22 @@ export const ROUTE_HANDLERS: { readonly [K in GatewayRoute['kind']]: RouteHandle
     const { jobId, conductor, query } = parsed.data;
     const events = await firstValueFrom(bridge.observerEvents(jobId, query.limit, conductor));
     sendJson(request.res, 200, events, request.cors);
+  },
+
+  /** The job's state (`bridge.jobSnapshot`: from the replay ring, else the observer history); 404 when neither has the job. */
+  jobState: async (request, route, { bridge }) => {
+    const parsed = parseJobRoute(route, noQuerySchema, request.url.searchParams);
+    if (!parsed.success) return sendError(request, 400, parsed.error);
+    const { jobId, conductor } = parsed.data;
+    const state = await firstValueFrom(bridge.jobSnapshot(jobId, { conductor }));
+    if (state === undefined) {
+      return sendError(
+        request,
+        404,
+        `no events of job ${jobId} in the replay buffer or the observer history`,
+      );
+    }
+    sendJson(request.res, 200, state, request.cors);
   },
 };
 

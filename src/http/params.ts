@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UNNAMED } from '../sse/vocabulary.js';
 import { tokenSchema } from '../tokens.js';
+import { eventsParamSchema, untilParamSchema } from './selection-params.js';
 
 const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
 const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
@@ -78,17 +79,25 @@ const unnamedParamSchema = z
   .optional()
   .transform((value) => value === UNNAMED.on);
 
-/** Query of `/api/events/stream`: `limit` 1..200, default 50; `unnamed` 0 or 1. */
+/** Query of `/api/events/stream`: `limit` 1..200, default 50; `unnamed` 0 or 1; `events` a selection. */
 export const streamQuerySchema = z.object({
   limit: limitParamSchema(50),
   [UNNAMED.parameter]: unnamedParamSchema,
+  events: eventsParamSchema,
 });
 
-/** Query of `/api/jobs/:jobId/events`: `unnamed` 0 or 1. */
-export const jobEventsQuerySchema = z.object({ [UNNAMED.parameter]: unnamedParamSchema });
+/** Query of `/api/jobs/:jobId/events`: `unnamed` 0 or 1; `events` a selection; `until=terminal`. */
+export const jobEventsQuerySchema = z.object({
+  [UNNAMED.parameter]: unnamedParamSchema,
+  events: eventsParamSchema,
+  until: untilParamSchema,
+});
 
 /** Query of `/api/jobs/:jobId/observer`: `limit` 1..200, default 20. */
 export const observerQuerySchema = z.object({ limit: limitParamSchema(20) });
+
+/** Query of a route that takes no parameters (unknown ones are ignored, as on every route). */
+export const noQuerySchema = z.object({});
 
 /** A parsed request parameter, or the message of its first problem. */
 export type Parsed<T> = { success: true; data: T } | { success: false; error: string };

@@ -6,11 +6,14 @@ export type GatewayRoute =
   | { readonly kind: 'stream' }
   | { readonly kind: 'jobEvents'; readonly jobIdSegment: string; readonly conductorSegment?: string }
   | { readonly kind: 'observer'; readonly jobIdSegment: string; readonly conductorSegment?: string }
+  | { readonly kind: 'jobState'; readonly jobIdSegment: string; readonly conductorSegment?: string }
   | { readonly kind: 'healthz' }
   | { readonly kind: 'readyz' }
   | { readonly kind: 'metrics' };
 
-const JOB_ROUTE = /^\/api\/(?:conductors\/([^/]+)\/)?jobs\/([^/]+)\/(events|observer)$/;
+const JOB_ROUTE = /^\/api\/(?:conductors\/([^/]+)\/)?jobs\/([^/]+)\/(events|observer|state)$/;
+
+const JOB_ROUTE_KINDS = { events: 'jobEvents', observer: 'observer', state: 'jobState' } as const;
 
 /**
  * Matches a request path against the gateway's routes under `basePath`
@@ -34,7 +37,7 @@ export function matchRoute(pathname: string, basePath: string): GatewayRoute | u
   if (pathname === '/metrics') return { kind: 'metrics' };
   const job = JOB_ROUTE.exec(pathname);
   if (job === null) return undefined;
-  const kind = job[3] === 'events' ? 'jobEvents' : 'observer';
+  const kind = JOB_ROUTE_KINDS[job[3] as keyof typeof JOB_ROUTE_KINDS];
   return job[1] === undefined
     ? { kind, jobIdSegment: job[2]! }
     : { kind, jobIdSegment: job[2]!, conductorSegment: job[1] };

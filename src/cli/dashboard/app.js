@@ -81,11 +81,11 @@ function onMessage(message) {
     setTimeout(() => global.restart(), 0);
     panel.reload();
   } else if (!isControlEvent(message.event)) {
-    onDaemonEvent(message.event, rawOf(message));
+    onDaemonEvent(message.event, rawOf(message), message.id);
   }
 }
 
-function onDaemonEvent(name, raw) {
+function onDaemonEvent(name, raw, id) {
   if (name === 'message' || !timeline.add(name, raw)) return;
   totals.events++;
   if (name === 'sheet.failed') totals.failures++;
@@ -93,7 +93,7 @@ function onDaemonEvent(name, raw) {
   sparkline.count(raw);
   const jobId = jobIdOf(raw);
   if (jobId) {
-    jobs.update(jobId, name, raw);
+    jobs.update(jobId, name, raw, id);
     if (selected === undefined) selectJob(jobId);
   }
   scheduleRender();

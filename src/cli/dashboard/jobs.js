@@ -1,29 +1,11 @@
-// The jobs seen so far: their status from their events, the job list, and the totals.
+// The jobs seen so far: each job's state folded by the package's reducer (reduceJobState, the
+// function behind jobState()), the job list, and the totals.
+import { reduceJobState, toConductorEvent } from './lib/browser/index.js';
 import { el } from './dom.js';
-import { ago, isObject, money, nowSeconds } from './format.js';
+import { ago, money, nowSeconds } from './format.js';
 
 const IDLE_AFTER_S = 30;
-
-/** How each event name changes a job (status and counts). */
-const EFFECTS = {
-  'sheet.started': (job) => (job.status = 'running'),
-  'job.iteration': (job) => (job.status = 'running'),
-  'sheet.completed': (job) => {
-    job.completed++;
-    job.status = 'running';
-  },
-  'sheet.failed': (job) => {
-    job.failed++;
-    job.status = 'failing';
-  },
-  'sheet.partial': (job) => (job.status = 'failing'),
-  'sheet.retrying': (job) => (job.status = 'retrying'),
-  'sheet.skipped': (job) => job.skipped++,
-  'rate_limit.active': (job) => (job.status = 'rate-limited'),
-  'job.cost_update': (job, d) => {
-    if (typeof d.total_cost_usd === 'number') job.cost = d.total_cost_usd;
-  },
-};
+const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
 /** The job list in `list`; `onSelect(jobId)` is called when a job is clicked. */
 export function createJobs(list, onSelect) {
@@ -35,15 +17,16 @@ export function createJobs(list, onSelect) {
     },
     totalCost() {
       let cost = 0;
-      for (const job of jobs.values()) cost += job.cost || 0;
+      for (const job of jobs.values()) cost += job.state.costUsd || 0;
       return cost;
     },
-    update(jobId, name, raw) {
-      const job = jobs.get(jobId) ?? newJob(jobId);
+    /** Folds one daemon event (its name, raw object and SSE id) into its job. */
+    update(jobId, name, raw, id) {
+      const job = jobs.get(jobId) ?? { id: jobId, state: undefined, sheet: 0, lastSeen: 0 };
       jobs.set(jobId, job);
+      job.state = reduceJobState(job.state, toConductorEvent(name, raw, id));
       if (typeof raw.sheet_num === 'number' && raw.sheet_num > 0) job.sheet = raw.sheet_num;
-      job.lastSeen = Math.max(job.lastSeen, typeof raw.timestamp === 'number' ? raw.timestamp : nowSeconds());
-      if (Object.hasOwn(EFFECTS, name)) EFFECTS[name](job, isObject(raw.data) ? raw.data : {});
+      job.lastSeen = Math.max(job.lastSeen, job.state.updatedAt ?? nowSeconds());
     },
     render(selected) {
       const sorted = [...jobs.values()].sort((a, b) => a.id.localeCompare(b.id));
@@ -53,17 +36,9 @@ export function createJobs(list, onSelect) {
   };
 }
 
-function newJob(id) {
-  return {
-    id,
-    status: 'running',
-    sheet: 0,
-    completed: 0,
-    failed: 0,
-    skipped: 0,
-    cost: undefined,
-    lastSeen: 0,
-  };
+/** Sheets whose last attempt failed (failed, or waiting to retry). */
+function failing(state) {
+  return state.sheetCounts.failed + state.sheetCounts.retrying;
 }
 
 function jobItem(job, selected, onSelect) {
@@ -73,16 +48,18 @@ function jobItem(job, selected, onSelect) {
   button.dataset.job = job.id;
   button.setAttribute('aria-current', String(selected));
   const top = el('div', 'job-top');
-  const status = nowSeconds() - job.lastSeen > IDLE_AFTER_S ? 'idle' : job.status;
+  const { state } = job;
+  const status =
+    !ENDED.has(state.status) && nowSeconds() - job.lastSeen > IDLE_AFTER_S ? 'idle' : state.status;
   const chip = el('span', 'status', status);
   chip.dataset.status = status;
   top.append(el('span', 'job-name', job.id), chip);
   const meta = el('div', 'job-meta');
   meta.append(
     el('span', '', job.sheet ? `sheet ${job.sheet}` : '—'),
-    el('span', 'ok', `✓ ${job.completed}`),
-    el('span', job.failed ? 'bad' : '', `✗ ${job.failed}`),
-    el('span', '', money(job.cost)),
+    el('span', 'ok', `✓ ${state.sheetCounts.completed}`),
+    el('span', failing(state) ? 'bad' : '', `✗ ${failing(state)}`),
+    el('span', '', money(state.costUsd)),
     el('span', '', job.lastSeen ? ago(job.lastSeen) : ''),
   );
   button.append(top, meta);
@@ -96,7 +73,8 @@ export function describeJob(job) {
   if (!job) return '';
   const parts = [];
   if (job.sheet) parts.push(`sheet ${job.sheet}`);
-  parts.push(`${job.completed} completed`, `${job.failed} failed`);
-  if (job.cost !== undefined) parts.push(money(job.cost));
+  const { state } = job;
+  parts.push(state.status, `${state.sheetCounts.completed} completed`, `${failing(state)} failed`);
+  if (state.costUsd !== undefined) parts.push(money(state.costUsd));
   return parts.join(' · ');
 }

@@ -1,5 +1,6 @@
 import { Component, inject } from '@angular/core';
 import { JobEventsService } from './job-events.service';
+import { JobStateService } from './job-state.service';
 
 @Component({
   selector: 'app-root',
@@ -29,4 +30,5 @@ import { JobEventsService } from './job-events.service';
 })
 export class App {
   protected readonly jobEvents = inject(JobEventsService);
+  protected readonly job = inject(JobStateService);
 }

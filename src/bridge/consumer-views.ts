@@ -1,0 +1,70 @@
+import type { SchedulerLike } from 'rxjs';
+import type { BridgeControl, ConductorEvent, StreamResetControl, TypedMessage } from '../events/catalog.js';
+import { TERMINAL_EVENTS } from '../events/event-selection.js';
+import { toConductorEvent } from '../events/to-conductor-event.js';
+import { isJsonObject } from '../json.js';
+import type { SseMessage } from '../sse/message.js';
+import type { BridgeEvent } from './bridge-consumer.js';
+import { BRIDGE_STOPPED, heartbeatMessage } from './control-messages.js';
+
+/** What a consumer emits for each thing it sends: the `SseMessage` streams' view, or the typed streams'. */
+export interface ConsumerView<O> {
+  /** A daemon event the bridge routed or replays from its ring. */
+  event(event: BridgeEvent): O;
+  /** A message made elsewhere: a `stream_reset` notice, or an event of a log replay. */
+  message(message: SseMessage): O;
+  heartbeat(scheduler: SchedulerLike): O;
+  readonly stopped: O;
+  /** True for a job's terminal event (`until: 'terminal'`). */
+  endsJob(this: void, item: O): boolean;
+}
+
+/** The view of `jobEvents`/`allEvents`: the bridge's messages as they are. */
+export const SSE_VIEW: ConsumerView<SseMessage> = {
+  event: (event) => event.message,
+  message: (message) => message,
+  heartbeat: heartbeatMessage,
+  stopped: BRIDGE_STOPPED,
+  endsJob: (message) => message.id !== undefined && TERMINAL_EVENTS.includes(message.event),
+};
+
+const TYPED_STOPPED: BridgeControl = Object.freeze({ type: 'bridge_stopped' });
+
+/**
+ * The view of the typed streams: each event's typed form, made once per
+ * event (by the first typed consumer) and shared by all.
+ */
+export const TYPED_VIEW: ConsumerView<TypedMessage> = {
+  event: typedEventOf,
+  message: typedMessageOf,
+  heartbeat: (scheduler) => ({ type: 'heartbeat', timestamp: scheduler.now() / 1000 }),
+  stopped: TYPED_STOPPED,
+  endsJob: (item) => item.type === 'event' && TERMINAL_EVENTS.includes(item.name),
+};
+
+/**
+ * The typed form of a bridge event, cached on it.
+ *
+ * @example
+ * ```ts
+ * import { typedEventOf } from './consumer-views.js';
+ *
+ * const typed = typedEventOf(bridgeEvent); // the same object for every consumer
+ * ```
+ */
+export function typedEventOf(event: BridgeEvent): ConductorEvent {
+  return (event.typed ??= toConductorEvent(event.message.event, event.raw, event.message.id));
+}
+
+/**
+ * A message made outside the ring as a typed item: `stream_reset` notices
+ * (once per resume), and the events of a log replay, which each resuming
+ * consumer reads from the log for itself (so parses for itself).
+ */
+function typedMessageOf(message: SseMessage): TypedMessage {
+  const data: unknown = JSON.parse(message.data);
+  if (message.event === 'stream_reset' && message.id === undefined) {
+    return Object.freeze({ type: 'stream_reset', ...(data as Omit<StreamResetControl, 'type'>) });
+  }
+  return toConductorEvent(message.event, isJsonObject(data) ? data : {}, message.id);
+}

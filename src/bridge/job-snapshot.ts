@@ -1,0 +1,38 @@
+import type { ConductorEvent } from '../events/catalog.js';
+import { reduceJobState, type JobState } from '../events/job-state.js';
+import { toConductorEvent } from '../events/to-conductor-event.js';
+import type { JsonObject } from '../json.js';
+import { toSseMessage } from './to-sse-message.js';
+
+/**
+ * The state folded from a job's events, oldest first; undefined when there are none.
+ *
+ * @example
+ * ```ts
+ * import { snapshotOf } from './job-snapshot.js';
+ *
+ * const state = snapshotOf(events); // JobState | undefined
+ * ```
+ */
+export function snapshotOf(events: readonly ConductorEvent[]): JobState | undefined {
+  return events.reduce<JobState | undefined>(reduceJobState, undefined);
+}
+
+/**
+ * Observer history items as typed events (named as the bridge names them),
+ * oldest first by `timestamp` (items without one keep their place).
+ *
+ * @example
+ * ```ts
+ * import { historyEvents } from './job-snapshot.js';
+ *
+ * const events = historyEvents(await firstValueFrom(bridge.observerEvents('nightly', 200)));
+ * ```
+ */
+export function historyEvents(history: readonly JsonObject[]): ConductorEvent[] {
+  const events = history.map((raw) => toConductorEvent(toSseMessage(raw).event, raw));
+  const at = (event: ConductorEvent) => event.event.timestamp ?? undefined;
+  return events.every((event) => typeof at(event) === 'number')
+    ? events.sort((a, b) => at(a)! - at(b)!)
+    : events;
+}
