@@ -10,7 +10,7 @@ const LAYERS = {
   sse: [],
   events: [],
   operators: ['events', 'sse'],
-  daemon: [],
+  daemon: ['events'],
   browser: ['events', 'operators', 'sse'],
   testing: ['daemon'],
   bridge: ['daemon', 'events', 'operators', 'sse'],

@@ -47,22 +47,7 @@ import {
   type StreamOptions,
 } from './stream-options.js';
 
-export type { BridgeState, BridgeStats, ConductorStats } from './bridge-stats.js';
-
-/**
- * Options of {@link DaemonEventBridge.jobEvents} and {@link DaemonEventBridge.allEvents}.
- *
- * @example
- * ```ts
- * bridge.jobEvents('nightly', { lastEventId: req.headers['last-event-id'] });
- * ```
- */
-export interface ResumeOptions {
-  /** Resume after this event id (a browser's `Last-Event-ID`). */
-  readonly lastEventId?: string | undefined;
-  /** Only the events of this conductor (log sources carrying several conductors). */
-  readonly conductor?: string | undefined;
-}
+export type { BridgeState, BridgeStats } from './bridge-stats.js';
 
 /**
  * Turns one daemon event subscription into per-job and global streams of SSE

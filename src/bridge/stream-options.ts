@@ -2,17 +2,20 @@ import { takeWhile, type MonoTypeOperatorFunction } from 'rxjs';
 import type { EventSelector } from '../events/catalog.js';
 import { parseEventSelection, TERMINAL_EVENTS, type EventSelection } from '../events/event-selection.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { ResumeOptions } from './bridge.js';
 
 /**
  * Options of `allEvents` and `typedAllEvents` (and, with `until`, of the job streams).
  *
  * @example
  * ```ts
- * bridge.allEvents(50, { events: ['sheet.*', 'job.cost_update'] });
+ * bridge.allEvents(50, { lastEventId: req.headers['last-event-id'], events: ['sheet.*', 'job.cost_update'] });
  * ```
  */
-export interface StreamOptions extends ResumeOptions {
+export interface StreamOptions {
+  /** Resume after this event id (a browser's `Last-Event-ID`): exactly the events after it, or one `stream_reset`. */
+  readonly lastEventId?: string | undefined;
+  /** Only the events of this conductor (log sources carrying several conductors). */
+  readonly conductor?: string | undefined;
   /**
    * Only these daemon events: names and `prefix.*` patterns (control messages
    * always come). Replay and resume by `lastEventId` are exact within the

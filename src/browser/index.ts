@@ -15,25 +15,9 @@
  * @packageDocumentation
  */
 export { gatewayEvents, type GatewayEventsOptions } from './gateway-events.js';
-export type { GatewayEvent, GatewayConnectionState } from './gateway-event.js';
+export type { GatewayEvent } from './gateway-event.js';
 export { CONTROL_EVENTS } from '../sse/vocabulary.js';
 export { EventSourceUnavailableError } from './errors.js';
-export type {
-  BridgeControl,
-  ConductorEvent,
-  EventOfType,
-  EventSelector,
-  KnownEventName,
-  TypedEvent,
-  TypedMessage,
-} from '../events/catalog.js';
-export {
-  jobState,
-  reduceJobState,
-  type JobState,
-  type JobStatus,
-  type SheetState,
-  type SheetStatus,
-} from '../events/job-state.js';
+export { jobState, reduceJobState } from '../events/job-state.js';
 export { toConductorEvent } from '../events/to-conductor-event.js';
 export { ofEventType } from '../operators/of-event-type.js';

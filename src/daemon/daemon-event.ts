@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DaemonEvent } from '../events/catalog.js';
 
 /**
  * The zod schema of one event of the daemon's bus (the conductor's
@@ -13,7 +14,7 @@ import { z } from 'zod';
  * if (!result.success) skipped++;
  * ```
  */
-export const daemonEventSchema = z.looseObject({
+export const daemonEventSchema: z.ZodType<DaemonEvent> = z.looseObject({
   job_id: z.string().nullish(),
   sheet_num: z.number().int().nullish(),
   event: z.string().nullish(),
@@ -21,18 +22,6 @@ export const daemonEventSchema = z.looseObject({
   data: z.record(z.string(), z.unknown()).nullish(),
   timestamp: z.number().nullish(),
 });
-
-/**
- * One event of the daemon's bus, as validated by {@link daemonEventSchema}.
- *
- * @example
- * ```ts
- * import type { DaemonEvent } from 'daemon-event-bridge';
- *
- * const event: DaemonEvent = { job_id: 'nightly', sheet_num: 1, event: 'sheet.started', data: null, timestamp: 1764000000.5 };
- * ```
- */
-export type DaemonEvent = z.infer<typeof daemonEventSchema>;
 
 /**
  * True exactly when {@link daemonEventSchema} accepts `value`, without

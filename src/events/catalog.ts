@@ -29,7 +29,7 @@ export interface OpenFields {
  * const data: SheetStartedData = { instrument: 'claude-code', attempt: 1 };
  * ```
  */
-export interface SheetStartedData extends OpenFields {
+interface SheetStartedData extends OpenFields {
   readonly instrument?: string;
   /** 1 for the first attempt. */
   readonly attempt?: number;
@@ -68,7 +68,7 @@ export interface SheetResultData extends OpenFields {
  * const data: SheetRetryingData = { attempt: 2, delay_seconds: 30 };
  * ```
  */
-export interface SheetRetryingData extends OpenFields {
+interface SheetRetryingData extends OpenFields {
   /** The attempt about to start. */
   readonly attempt?: number;
   readonly delay_seconds?: number;
@@ -84,7 +84,7 @@ export interface SheetRetryingData extends OpenFields {
  * const data: SheetSkippedData = { reason: 'dependency failed' };
  * ```
  */
-export interface SheetSkippedData extends OpenFields {
+interface SheetSkippedData extends OpenFields {
   readonly reason?: string;
 }
 
@@ -98,7 +98,7 @@ export interface SheetSkippedData extends OpenFields {
  * const data: RateLimitActiveData = { instrument: 'claude-code', seconds_remaining: 120 };
  * ```
  */
-export interface RateLimitActiveData extends OpenFields {
+interface RateLimitActiveData extends OpenFields {
   readonly instrument?: string;
   readonly seconds_remaining?: number;
 }
@@ -127,7 +127,7 @@ export interface JobCostUpdateData extends OpenFields {
  * const data: JobEndedData = { all_success: true };
  * ```
  */
-export interface JobEndedData extends OpenFields {
+interface JobEndedData extends OpenFields {
   readonly all_success?: boolean;
 }
 
@@ -141,7 +141,7 @@ export interface JobEndedData extends OpenFields {
  * const data: MonitorAnomalyData = { anomaly_type: 'memory_spike', severity: 'warning' };
  * ```
  */
-export interface MonitorAnomalyData extends OpenFields {
+interface MonitorAnomalyData extends OpenFields {
   readonly anomaly_type?: string;
   readonly severity?: string;
   readonly description?: string;
@@ -226,12 +226,12 @@ export type EventSelector = KnownEventName | `${string}.*` | (string & {});
  *
  * @example
  * ```ts
- * import type { DaemonEventObject, JobCostUpdateData } from 'daemon-event-bridge';
+ * import type { DaemonEvent, JobCostUpdateData } from 'daemon-event-bridge';
  *
- * const raw: DaemonEventObject<JobCostUpdateData> = { job_id: 'nightly', event: 'job.cost_update', data: { total_cost_usd: 1.2 } };
+ * const raw: DaemonEvent<JobCostUpdateData> = { job_id: 'nightly', event: 'job.cost_update', data: { total_cost_usd: 1.2 } };
  * ```
  */
-export interface DaemonEventObject<D extends OpenFields = OpenFields> {
+export interface DaemonEvent<D extends OpenFields = OpenFields> {
   readonly job_id?: string | null;
   readonly sheet_num?: number | null;
   readonly event?: string | null;
@@ -263,7 +263,7 @@ export interface TypedEvent<N extends string = string, D extends OpenFields = Op
   readonly id: string | undefined;
   /** The event's `job_id`; `undefined` for daemon-wide events. */
   readonly jobId: string | undefined;
-  readonly event: DaemonEventObject<D>;
+  readonly event: DaemonEvent<D>;
 }
 
 type KnownEvents = { [N in KnownEventName]: TypedEvent<N, ConductorEventDataMap[N]> }[KnownEventName];
@@ -325,7 +325,7 @@ type DataOfFamily<N extends string> = N extends `observer.${string}` ? ObserverE
  * const beat: HeartbeatControl = { type: 'heartbeat', timestamp: 1764000000 };
  * ```
  */
-export interface HeartbeatControl {
+interface HeartbeatControl {
   readonly type: 'heartbeat';
   /** Unix seconds (the bridge's scheduler). */
   readonly timestamp: number;
@@ -341,7 +341,7 @@ export interface HeartbeatControl {
  * const stopped: BridgeStoppedControl = { type: 'bridge_stopped' };
  * ```
  */
-export interface BridgeStoppedControl {
+interface BridgeStoppedControl {
   readonly type: 'bridge_stopped';
 }
 

@@ -15,8 +15,7 @@ import type { ConductorEvent, EventOfType, KnownEventName, TypedMessage } from '
  * const done = (status: JobStatus) => status === 'completed' || status === 'failed' || status === 'cancelled';
  * ```
  */
-export type JobStatus =
-  'pending' | 'running' | 'rate-limited' | 'paused' | 'completed' | 'failed' | 'cancelled';
+type JobStatus = 'pending' | 'running' | 'rate-limited' | 'paused' | 'completed' | 'failed' | 'cancelled';
 
 /**
  * Where a sheet stands, after its latest `sheet.*` event.
@@ -28,7 +27,7 @@ export type JobStatus =
  * const icon: Record<SheetStatus, string> = { running: '…', retrying: '↻', completed: '✓', failed: '✗', skipped: '–' };
  * ```
  */
-export type SheetStatus = 'running' | 'retrying' | 'completed' | 'failed' | 'skipped';
+type SheetStatus = 'running' | 'retrying' | 'completed' | 'failed' | 'skipped';
 
 /**
  * One sheet of a {@link JobState}.
@@ -40,7 +39,7 @@ export type SheetStatus = 'running' | 'retrying' | 'completed' | 'failed' | 'ski
  * const line = (s: SheetState) => `sheet ${s.sheetNum}: ${s.status} (attempt ${s.attempts}, ${s.retries} retries)`;
  * ```
  */
-export interface SheetState {
+interface SheetState {
   readonly sheetNum: number;
   readonly status: SheetStatus;
   /** Attempts started (the highest `attempt` seen, or the count of `sheet.started`). */

@@ -1,4 +1,4 @@
-import type { ConductorEvent, DaemonEventObject } from './catalog.js';
+import type { ConductorEvent, DaemonEvent } from './catalog.js';
 
 /**
  * The typed event of one daemon event object named `name` (as the bridge
@@ -15,7 +15,7 @@ import type { ConductorEvent, DaemonEventObject } from './catalog.js';
  * ```
  */
 export function toConductorEvent(name: string, raw: object, id?: string): ConductorEvent {
-  const event = raw as DaemonEventObject;
+  const event = raw as DaemonEvent;
   const data = event.data;
   if (typeof data === 'object' && data !== null) Object.freeze(data);
   Object.freeze(event);

@@ -90,7 +90,7 @@ export const hardenServerOptionsSchema = z
   });
 
 /** {@link HardenServerOptions} with defaults applied. */
-export type ResolvedHardenServerOptions = z.output<typeof hardenServerOptionsSchema>;
+type ResolvedHardenServerOptions = Readonly<Required<HardenServerOptions>>;
 
 /**
  * What {@link hardenServer} has turned away so far.
@@ -100,7 +100,7 @@ export type ResolvedHardenServerOptions = z.output<typeof hardenServerOptionsSch
  * const { requestTimeouts, connectionsDropped } = hardened.stats();
  * ```
  */
-export interface HardenedServerStats {
+interface HardenedServerStats {
   /** Connections closed (408) because headers or the request did not arrive in time. */
   readonly requestTimeouts: number;
   /** Requests refused (431) because their head exceeded `maxHeaderBytes`. */

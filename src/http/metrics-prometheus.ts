@@ -8,10 +8,8 @@ import { receivedAt } from '../sse/received-at.js';
 import type { SseMessage } from '../sse/message.js';
 import type { GatewayMetrics, GatewayMetricsSources } from './metrics.js';
 
-export type { GatewayMetrics, GatewayMetricsSources } from './metrics.js';
-
 /** The prefix of every metric name. */
-export const METRIC_PREFIX = 'daemon_event_bridge_';
+const METRIC_PREFIX = 'daemon_event_bridge_';
 
 /**
  * The delivery-latency buckets, in seconds: 50 µs to 5 s.
@@ -23,7 +21,7 @@ export const METRIC_PREFIX = 'daemon_event_bridge_';
  * prometheusMetrics({ latencyBuckets: [...DEFAULT_LATENCY_BUCKETS, 10] });
  * ```
  */
-export const DEFAULT_LATENCY_BUCKETS: readonly number[] = Object.freeze([
+const DEFAULT_LATENCY_BUCKETS: readonly number[] = Object.freeze([
   0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 ]);
 

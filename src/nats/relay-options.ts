@@ -16,7 +16,7 @@ import { prefixSchema, tokenSchema } from '../tokens.js';
  * eventFilter(DEFAULT_PREFIX); // 'deb.*.events.*'
  * ```
  */
-export const DEFAULT_PREFIX = 'deb';
+const DEFAULT_PREFIX = 'deb';
 
 /**
  * The default name of the JetStream stream of events.
@@ -28,7 +28,7 @@ export const DEFAULT_PREFIX = 'deb';
  * await jsm.streams.info(DEFAULT_STREAM);
  * ```
  */
-export const DEFAULT_STREAM = 'DEB_EVENTS';
+const DEFAULT_STREAM = 'DEB_EVENTS';
 
 /**
  * The zod schema of the options shared by the relay and the gateway's log source.

@@ -4,5 +4,4 @@ export {
   type FakeDaemonCounters,
   type FakeDaemonOptions,
   type FakeMethodHandler,
-  type FakeReply,
 } from './fake-daemon.js';
