@@ -1,4 +1,4 @@
-import { parseCli, UsageError } from '../../src/cli/args';
+import { parseCli, UsageError } from '../../src/cli/args/parse-cli';
 import { DEFAULT_SOCKET_PATH } from '../../src/daemon/unix-socket-client';
 import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
 import {

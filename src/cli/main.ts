@@ -3,12 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeError, errorMessage } from '../errors.js';
 import { importOptionalPeer, OptionalPeerMissingError } from '../optional-peer.js';
-import { parseCli, usage, UsageError, type CliCommand } from './args.js';
-import type { RunningCommand } from './command.js';
-import { runDemo } from './demo.js';
+import { parseCli, usage, UsageError, type CliCommand } from './args/parse-cli.js';
+import type { RunningCommand } from './commands/command.js';
+import { runDemo } from './commands/demo.js';
 import { createJsonLogger } from './logger.js';
-import { runServe } from './serve.js';
-import { defaultDashboardDir } from './static-files.js';
+import { runServe } from './commands/serve.js';
+import { defaultDashboardDir } from './server/static-files.js';
 
 /** The longest a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 1_800;
@@ -102,7 +102,7 @@ async function start(
   logger: ReturnType<typeof createJsonLogger>,
 ): Promise<Pick<RunningCommand, 'stop'> & { url?: string }> {
   const natsCommands = (feature: string) =>
-    importOptionalPeer(feature, NATS_PACKAGES, () => import('./nats-commands.js'));
+    importOptionalPeer(feature, NATS_PACKAGES, () => import('./commands/nats.js'));
   if (command.command === 'relay') return (await natsCommands('relay')).runRelay(command.options, logger);
   if (command.command === 'demo') {
     return runDemo(command.options, logger, (line) => process.stdout.write(`${line}\n`));

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../logger.js';
-import { DaemonEventBridgeError } from '../errors.js';
-import { createGateway, type Gateway } from '../http/gateway.js';
-import type { GatewayOptions } from '../http/gateway-options.js';
-import { hardenServer, type HardenedServer, type HardenServerOptions } from '../http/harden-server.js';
+import type { DaemonEventBridge } from '../../bridge/bridge.js';
+import type { BridgeLogger } from '../../logger.js';
+import { DaemonEventBridgeError } from '../../errors.js';
+import { createGateway, type Gateway } from '../../http/gateway.js';
+import type { GatewayOptions } from '../../http/gateway-options.js';
+import { hardenServer, type HardenedServer, type HardenServerOptions } from '../../http/harden-server.js';
 import { defaultDashboardDir, StaticFiles } from './static-files.js';
 import { bearerTokenAuthorizer } from './token-auth.js';
 

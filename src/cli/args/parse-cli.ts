@@ -1,10 +1,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_SOCKET_PATH } from '../daemon/unix-socket-client.js';
-import { DaemonEventBridgeError, errorMessage } from '../errors.js';
-import type { JsonObject } from '../json.js';
-import { prefixSchema, tokenSchema } from '../tokens.js';
-import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { DEFAULT_SOCKET_PATH } from '../../daemon/unix-socket-client.js';
+import { DaemonEventBridgeError, errorMessage } from '../../errors.js';
+import type { JsonObject } from '../../json.js';
+import { prefixSchema, tokenSchema } from '../../tokens.js';
+import { LOG_LEVELS, type LogLevel } from '../logger.js';
 import {
   booleanText,
   deriveFlags,
@@ -14,13 +14,13 @@ import {
   setPath,
   type FlagInput,
   type OptionFlag,
-} from './option-flags.js';
+} from './flags.js';
 import {
   GROUP_TITLES,
   SERVE_OPTION_FLAGS,
   SERVE_OPTION_GROUPS,
   type ServeLibraryOptions,
-} from './serve-options.js';
+} from './command-schemas.js';
 
 /**
  * A bad command line: an unknown command or flag, a missing or malformed
@@ -30,7 +30,7 @@ import {
  *
  * @example
  * ```ts
- * import { parseCli } from './args.js';
+ * import { parseCli } from './parse-cli.js';
  *
  * parseCli(['serve', '--port', 'x']); // throws UsageError: --port: expected an integer from 0 to 65535, got "x"
  * ```
@@ -197,7 +197,7 @@ export interface DemoOptions extends ListenOptions {
  *
  * @example
  * ```ts
- * import type { CliCommand } from './args.js';
+ * import type { CliCommand } from './parse-cli.js';
  *
  * const command: CliCommand = { command: 'help', topic: 'serve' };
  * ```
@@ -271,7 +271,7 @@ const commandFlags = {
  *
  * @example
  * ```ts
- * import { parseCli } from './args.js';
+ * import { parseCli } from './parse-cli.js';
  *
  * parseCli(['serve', '--port', '9000'], { DAEMON_EVENT_BRIDGE_MAX_CLIENTS: '50' });
  * // { command: 'serve', options: { socket: '/tmp/marianne.sock', port: 9000, gateway: { maxClients: 50, ... }, ... } }
@@ -379,7 +379,7 @@ export { envName };
  *
  * @example
  * ```ts
- * import { settingFlags } from './args.js';
+ * import { settingFlags } from './parse-cli.js';
  *
  * settingFlags('serve'); // ['host', 'port', 'token', 'insecure', 'log-level', 'socket', 'daemon-timeout-ms', ...]
  * ```
@@ -465,7 +465,7 @@ function libraryFlagConfig(flags: readonly OptionFlag[]): FlagConfig {
  *
  * @example
  * ```ts
- * import { isLoopbackHost } from './args.js';
+ * import { isLoopbackHost } from './parse-cli.js';
  *
  * isLoopbackHost('127.0.0.1'); // true
  * isLoopbackHost('0.0.0.0');   // false

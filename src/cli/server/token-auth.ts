@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { queryParameter } from '../http/query-parameter.js';
+import { queryParameter } from '../../http/query-parameter.js';
 
 /**
  * An `authorize(req)` hook that accepts a request carrying the secret as

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { bridgeOptionsSchema } from '../bridge/bridge-options.js';
-import { unixSocketDaemonClientOptionsSchema } from '../daemon/unix-socket-client.js';
-import { gatewayOptionsSchema } from '../http/gateway-options.js';
-import { hardenServerOptionsSchema } from '../http/harden-server.js';
-import { deriveFlags, type OptionFlag, type OptionGroup } from './option-flags.js';
+import { bridgeOptionsSchema } from '../../bridge/bridge-options.js';
+import { unixSocketDaemonClientOptionsSchema } from '../../daemon/unix-socket-client.js';
+import { gatewayOptionsSchema } from '../../http/gateway-options.js';
+import { hardenServerOptionsSchema } from '../../http/harden-server.js';
+import { deriveFlags, type OptionFlag, type OptionGroup } from './flags.js';
 
 /*
  * The library options `serve` exposes. Every leaf option of these schemas gets

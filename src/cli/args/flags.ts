@@ -10,7 +10,7 @@ const ENV_PREFIX = 'DAEMON_EVENT_BRIDGE_';
  *
  * @example
  * ```ts
- * import type { OptionGroup } from './option-flags.js';
+ * import type { OptionGroup } from './flags.js';
  *
  * const group: OptionGroup = {
  *   key: 'daemon',
@@ -44,7 +44,7 @@ type FlagKind = 'number' | 'string' | 'boolean' | 'list' | 'choice';
  *
  * @example
  * ```ts
- * import { deriveFlags } from './option-flags.js';
+ * import { deriveFlags } from './flags.js';
  *
  * const [flag] = deriveFlags(group).flags;
  * console.log(`--${flag.flag}`, flag.env, flag.defaultValue);
@@ -94,7 +94,7 @@ const LEAVES: Readonly<Record<string, FlagKind>> = { number: 'number', string: '
  *
  * @example
  * ```ts
- * import { deriveFlags } from './option-flags.js';
+ * import { deriveFlags } from './flags.js';
  *
  * deriveFlags(group).flags.map((f) => f.flag); // ['daemon-timeout-ms', 'daemon-connect-timeout-ms', ...]
  * ```
@@ -170,7 +170,7 @@ function flagValue(kind: FlagKind, text: string | boolean | readonly string[]): 
  *
  * @example
  * ```ts
- * import { booleanText } from './option-flags.js';
+ * import { booleanText } from './flags.js';
  *
  * booleanText('ON'); // true
  * ```
@@ -187,7 +187,7 @@ export function booleanText(text: string): boolean | undefined {
  *
  * @example
  * ```ts
- * import { setPath } from './option-flags.js';
+ * import { setPath } from './flags.js';
  *
  * const options = {};
  * setPath(options, ['reconnect', 'maxDelayMs'], 10_000); // { reconnect: { maxDelayMs: 10000 } }
@@ -209,7 +209,7 @@ export function setPath(target: Record<string, unknown>, path: readonly string[]
  *
  * @example
  * ```ts
- * import { readPath } from './option-flags.js';
+ * import { readPath } from './flags.js';
  *
  * readPath({ reconnect: { maxDelayMs: 10 } }, ['reconnect', 'maxDelayMs']); // 10
  * ```
@@ -293,7 +293,7 @@ export interface FlagInput {
  *
  * @example
  * ```ts
- * import { parseGroup } from './option-flags.js';
+ * import { parseGroup } from './flags.js';
  *
  * parseGroup(group, flags, new Map([['daemon-pool-size', { text: '0', source: '--daemon-pool-size' }]]));
  * // { error: '--daemon-pool-size: expected an integer from 1 to 500, got "0"' }

@@ -1,4 +1,4 @@
-import { DEFAULT_SOCKET_PATH } from '../../src/daemon/unix-socket-client';
+import { DEFAULT_SOCKET_PATH } from '../../../src/daemon/unix-socket-client';
 import {
   DEFAULT_PORT,
   DEFAULT_RESTART_EVERY_S,
@@ -7,7 +7,7 @@ import {
   TOKEN_ENV,
   usage,
   UsageError,
-} from '../../src/cli/args';
+} from '../../../src/cli/args/parse-cli';
 
 function usageError(argv: string[], env?: NodeJS.ProcessEnv): UsageError {
   try {

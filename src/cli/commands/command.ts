@@ -1,7 +1,11 @@
 import type { Subscription } from 'rxjs';
-import type { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../logger.js';
-import { startGatewayServer, type GatewayServer, type GatewayServerOptions } from './gateway-server.js';
+import type { DaemonEventBridge } from '../../bridge/bridge.js';
+import type { BridgeLogger } from '../../logger.js';
+import {
+  startGatewayServer,
+  type GatewayServer,
+  type GatewayServerOptions,
+} from '../server/gateway-server.js';
 
 /**
  * A started CLI command (`serve` or `demo`).

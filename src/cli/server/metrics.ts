@@ -1,6 +1,6 @@
-import type { GatewayMetrics } from '../http/metrics.js';
-import type { BridgeLogger } from '../logger.js';
-import { importOptionalPeer, OptionalPeerMissingError } from '../optional-peer.js';
+import type { GatewayMetrics } from '../../http/metrics.js';
+import type { BridgeLogger } from '../../logger.js';
+import { importOptionalPeer, OptionalPeerMissingError } from '../../optional-peer.js';
 
 /**
  * The `serve` command's metrics: prom-client's default process metrics and
@@ -12,7 +12,7 @@ import { importOptionalPeer, OptionalPeerMissingError } from '../optional-peer.j
 export async function loadMetrics(logger: BridgeLogger): Promise<GatewayMetrics | undefined> {
   try {
     const [promClient, entry] = await importOptionalPeer('/metrics', ['prom-client'], () =>
-      Promise.all([import('prom-client'), import('../http/metrics-prometheus.js')]),
+      Promise.all([import('prom-client'), import('../../http/metrics-prometheus.js')]),
     );
     const registry = new promClient.Registry();
     promClient.collectDefaultMetrics({ register: registry });

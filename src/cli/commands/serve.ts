@@ -1,9 +1,9 @@
-import { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../logger.js';
-import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
-import type { ServeOptions } from './args.js';
+import { DaemonEventBridge } from '../../bridge/bridge.js';
+import type { BridgeLogger } from '../../logger.js';
+import { UnixSocketDaemonClient } from '../../daemon/unix-socket-client.js';
+import type { ServeOptions } from '../args/parse-cli.js';
 import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
-import { loadMetrics } from './metrics.js';
+import { loadMetrics } from '../server/metrics.js';
 
 /**
  * The `serve` command: a bridge on the daemon's socket, the gateway routes

@@ -5,12 +5,19 @@
  * a schema without a flag (or a description) fails here.
  */
 import type { z } from 'zod';
-import { InvalidOptionsError } from '../../src/errors';
-import { parseOptions } from '../../src/options';
-import { envName, parseCli, settingFlags, usage, UsageError, type CliCommand } from '../../src/cli/args';
-import { deriveFlags, readPath, type OptionGroup } from '../../src/cli/option-flags';
-import { SERVE_OPTION_FLAGS, SERVE_OPTION_GROUPS } from '../../src/cli/serve-options';
-import { buildCli, removeCliBuild, runCli } from './support/cli-process';
+import { InvalidOptionsError } from '../../../src/errors';
+import { parseOptions } from '../../../src/options';
+import {
+  envName,
+  parseCli,
+  settingFlags,
+  usage,
+  UsageError,
+  type CliCommand,
+} from '../../../src/cli/args/parse-cli';
+import { deriveFlags, readPath, type OptionGroup } from '../../../src/cli/args/flags';
+import { SERVE_OPTION_FLAGS, SERVE_OPTION_GROUPS } from '../../../src/cli/args/command-schemas';
+import { buildCli, removeCliBuild, runCli } from '../support/cli-process';
 
 interface Def {
   type: string;

@@ -1,10 +1,10 @@
-import { DaemonEventBridge } from '../bridge/bridge.js';
-import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
-import type { BridgeLogger } from '../logger.js';
-import { connectNats } from '../nats/connect.js';
-import { JetStreamEventLog } from '../nats/jetstream-log.js';
-import { NatsRelay } from '../nats/relay.js';
-import type { NatsLogOptions, RelayOptions, ServeOptions } from './args.js';
+import { DaemonEventBridge } from '../../bridge/bridge.js';
+import { UnixSocketDaemonClient } from '../../daemon/unix-socket-client.js';
+import type { BridgeLogger } from '../../logger.js';
+import { connectNats } from '../../nats/connect.js';
+import { JetStreamEventLog } from '../../nats/jetstream-log.js';
+import { NatsRelay } from '../../nats/relay.js';
+import type { NatsLogOptions, RelayOptions, ServeOptions } from '../args/parse-cli.js';
 import type { RunningCommand } from './command.js';
 import { serveBridge } from './serve.js';
 
@@ -15,7 +15,7 @@ import { serveBridge } from './serve.js';
  *
  * @example
  * ```ts
- * import { runRelay } from './nats-commands.js';
+ * import { runRelay } from './nats.js';
  *
  * const running = await runRelay(options, logger);
  * await running.stop();
@@ -62,7 +62,7 @@ export async function runRelay(
  *
  * @example
  * ```ts
- * import { runServeNats } from './nats-commands.js';
+ * import { runServeNats } from './nats.js';
  *
  * const running = await runServeNats({ ...serveOptions, nats: { servers: 'nats://127.0.0.1:4222', prefix: undefined, stream: undefined } }, logger);
  * ```

@@ -1,12 +1,12 @@
 import { exhaustMap, filter, firstValueFrom, interval, timeout, type Subscription } from 'rxjs';
-import { DaemonEventBridge } from '../bridge/bridge.js';
-import { describeError } from '../errors.js';
-import type { BridgeLogger } from '../logger.js';
-import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
-import { startFakeDaemon } from '../testing/fake-daemon.js';
-import type { DemoOptions } from './args.js';
+import { DaemonEventBridge } from '../../bridge/bridge.js';
+import { describeError } from '../../errors.js';
+import type { BridgeLogger } from '../../logger.js';
+import { UnixSocketDaemonClient } from '../../daemon/unix-socket-client.js';
+import { startFakeDaemon } from '../../testing/fake-daemon.js';
+import type { DemoOptions } from '../args/parse-cli.js';
 import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
-import { DEMO_JOBS, startSimulator } from './simulator.js';
+import { DEMO_JOBS, startSimulator } from '../demo/simulator.js';
 
 /** How much past workload the demo publishes at start, so the dashboard opens full. */
 const DEMO_BACKFILL_MS = 45_000;

@@ -139,9 +139,11 @@ export class StaticFiles {
  * ```
  */
 export function defaultDashboardDir(): string {
-  // `__dirname` exists in the CommonJS build (the package's bin); the ES module build runs from argv[1].
-  const here = typeof __dirname === 'string' ? __dirname : dirname(realpathSync(process.argv[1] ?? '.'));
-  return join(here, 'dashboard');
+  // `__dirname` (cli/server) exists in the CommonJS build (the package's bin); the ES module
+  // build runs from argv[1] (cli/main.js).
+  const cli =
+    typeof __dirname === 'string' ? dirname(__dirname) : dirname(realpathSync(process.argv[1] ?? '.'));
+  return join(cli, 'dashboard');
 }
 
 /** The request's path, without the query string; '' when the URL is not a path. */
