@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeError, errorMessage } from '../errors.js';
 import { importOptionalPeer, OptionalPeerMissingError } from '../optional-peer.js';
-import { parseCli, usage, UsageError, type CliCommand } from './args/parse-cli.js';
+import { usage } from './args/help.js';
+import { parseCli, type CliCommand } from './args/parse-cli.js';
+import { UsageError } from './args/usage-error.js';
 import type { RunningCommand } from './commands/command.js';
 import { runDemo } from './commands/demo.js';
 import { createJsonLogger } from './logger.js';
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(
     command.command === 'relay' || running.url === undefined
-      ? `${PROGRAM} relay: conductor ${command.command === 'relay' ? command.options.conductor : ''} relaying into NATS\n`
+      ? `${PROGRAM} relay: conductor ${command.command === 'relay' ? command.options.relay.conductor : ''} relaying into NATS\n`
       : banner(command, running.url),
   );
 

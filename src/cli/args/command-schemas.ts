@@ -1,135 +1,96 @@
-import type { z } from 'zod';
-import { bridgeOptionsSchema } from '../../bridge/bridge-options.js';
-import { unixSocketDaemonClientOptionsSchema } from '../../daemon/unix-socket-client.js';
-import { gatewayOptionsSchema } from '../../http/gateway-options.js';
-import { hardenServerOptionsSchema } from '../../http/harden-server.js';
-import { deriveFlags, type OptionFlag, type OptionGroup } from './flags.js';
+import { z } from 'zod';
+import { deriveFlags, type Flag, type FlagMeta } from './flags.js';
+import { natsLogOptions, relayOptions, SERVE_LIBRARIES, withoutHooks } from './library-options.js';
+import {
+  listenOptions,
+  logLevel,
+  natsServers,
+  refuseOpenListen,
+  restartEverySeconds,
+  seed,
+  socket,
+} from './own-options.js';
 
 /*
- * The library options `serve` exposes. Every leaf option of these schemas gets
- * a flag and a DAEMON_EVENT_BRIDGE_* variable (see option-flags.ts): a new
- * option needs only a description, as `.describe('...')` on its schema or a
- * line in the group's `help` below (spec/cli/args-options.spec.ts fails
- * without one). An option the command line cannot express (a function, a
- * logger, an object) goes into `noFlag` with the reason. A new library (NATS)
- * is one more group in SERVE_OPTION_GROUPS.
+ * One zod schema per command: its flags, variables, defaults, checks and
+ * `--help` all come from it (flags.ts), and its options' type is its output.
  */
 
-/** The daemon client's options: `--daemon-*`. */
-const DAEMON_GROUP = {
-  key: 'daemon',
-  what: 'daemon client',
-  schema: unixSocketDaemonClientOptionsSchema,
-  prefix: 'daemon-',
-  noFlag: {
-    logger: 'logs go to stderr as JSON lines, see --log-level',
-    scheduler: 'the CLI runs on the real clock',
-  },
-  help: {
-    timeoutMs: 'how long a daemon call waits for its answer, in ms',
-    acquireTimeoutMs: 'how long a daemon call may wait for a pooled connection, in ms',
-    healthIntervalMs: 'probe the daemon with daemon.health this often while streaming, in ms (0 = off)',
-    healthTimeoutMs: 'how long one health probe waits for its answer, in ms',
-    healthMaxMisses: 'unanswered probes in a row after which the stream reconnects',
-    connectTimeoutMs: "how long connecting to the daemon's socket may take, in ms",
-    maxMessageBytes: 'the longest line accepted from the daemon; longer ones are skipped',
-    poolSize: 'how many connections daemon calls keep open at most',
-    idleTimeoutMs: 'pooled connections idle for longer than this are closed, in ms',
-  },
-} as const satisfies OptionGroup;
+const serveSchema = z
+  .strictObject({
+    socket,
+    nats: natsServers.optional().meta({
+      arg: 'urls',
+      description:
+        'read events from NATS JetStream instead of the socket (nats://host:port, comma-separated); ids are stream sequences',
+    } satisfies FlagMeta),
+    natsLog: natsLogOptions,
+    ...listenOptions,
+    logLevel: logLevel.default('info'),
+    ...SERVE_LIBRARIES,
+  })
+  .transform(({ socket, nats, natsLog, daemon, bridge, gateway, server, ...listen }, ctx) => ({
+    ...refuseOpenListen(listen, ctx),
+    socket,
+    nats: nats === undefined ? undefined : { servers: nats, ...withoutHooks(natsLog) },
+    daemon: withoutHooks(daemon),
+    bridge: withoutHooks(bridge),
+    gateway: withoutHooks(gateway),
+    server,
+  }));
 
-/** The bridge's options. */
-const BRIDGE_GROUP = {
-  key: 'bridge',
-  what: 'bridge',
-  schema: bridgeOptionsSchema,
-  prefix: '',
-  noFlag: {
-    logger: 'logs go to stderr as JSON lines, see --log-level',
-    scheduler: 'the CLI runs on the real clock',
-  },
-  help: {
-    heartbeatMs: 'idle time after which SSE clients get a heartbeat message, in ms',
-    'reconnect.initialDelayMs': 'first wait before resubscribing to the daemon, in ms (doubles each try)',
-    'reconnect.maxDelayMs': 'longest wait between resubscriptions, in ms',
-    replaySize: 'recent events kept for ?limit= and Last-Event-ID resume (0 = none)',
-    streamMethod: "the daemon's streaming method",
-    observerMethod: "the daemon's history method",
-    connectOnDemand: 'hold the daemon subscription only while SSE clients listen',
-    disconnectGraceMs: 'with --connect-on-demand: stay connected this long after the last client, in ms',
-    instanceId: 'prefix of event ids, 1-32 of [A-Za-z0-9_] (default: 8 random hex characters)',
-  },
-} as const satisfies OptionGroup;
+const demoSchema = z
+  .strictObject({
+    restartEverySeconds,
+    seed,
+    ...listenOptions,
+    // The demo's terminal stays quiet unless something goes wrong; --log-level info shows it all.
+    logLevel: logLevel.default('warn'),
+  })
+  .transform(({ restartEverySeconds, seed, ...listen }, ctx) => ({
+    ...refuseOpenListen(listen, ctx),
+    restartEverySeconds,
+    seed,
+  }));
 
-/** The gateway's options. */
-const GATEWAY_GROUP = {
-  key: 'gateway',
-  what: 'gateway',
-  schema: gatewayOptionsSchema,
-  prefix: '',
-  noFlag: {
-    authorize: 'see --token',
-    metrics: 'serve has /metrics whenever prom-client is installed',
-    logger: 'logs go to stderr as JSON lines, see --log-level',
-  },
-  help: {
-    basePath: 'path prefix of every route and of the dashboard, e.g. /bridge',
-    maxClients: 'open SSE responses allowed at once; beyond, 503',
-    corsOrigins: "origins allowed to read the gateway cross-origin, comma-separated ('*' = any)",
-    retryMs: 'the retry: sent to SSE clients, in ms',
-    maxBufferedBytes: 'bytes held for an SSE client that does not read before it is dropped',
-    maxTotalBufferedBytes: 'bytes held across all SSE clients; past it, those holding the most are dropped',
-  },
-} as const satisfies OptionGroup;
+const relaySchema = z
+  .strictObject({
+    socket,
+    nats: natsServers.meta({
+      arg: 'urls',
+      description: 'NATS servers, nats://host:port, comma-separated (required)',
+    } satisfies FlagMeta),
+    relay: relayOptions,
+    logLevel: logLevel.default('info'),
+  })
+  .transform(({ relay, ...rest }) => ({ ...rest, relay: withoutHooks(relay) }));
 
-/** The HTTP server's timeouts and caps against slow or greedy clients (see hardenServer). */
-const SERVER_GROUP = {
-  key: 'server',
-  what: 'server',
-  schema: hardenServerOptionsSchema,
-  prefix: '',
-  noFlag: {},
-  help: {
-    headersTimeoutMs: 'a request must send its headers within this time, in ms (slowloris bound)',
-    requestTimeoutMs: 'a request must arrive whole within this time, in ms (SSE streams are not cut by it)',
-    keepAliveTimeoutMs: 'an idle keep-alive connection is closed after this time, in ms',
-    checkIntervalMs: 'how often the header and request timeouts are checked, in ms',
-    maxConnections: 'open sockets allowed at once (SSE streams included); beyond, new ones are closed',
-    maxHeaderBytes: 'the largest request head accepted; beyond, 431',
-    maxHeadersCount: 'the most request headers read',
-  },
-} as const satisfies OptionGroup;
+/** The schema of each command. */
+export const COMMAND_SCHEMAS = { serve: serveSchema, demo: demoSchema, relay: relaySchema };
 
-/** Every library option group of `serve`, in `--help` order. */
-export const SERVE_OPTION_GROUPS: readonly OptionGroup[] = [
-  DAEMON_GROUP,
-  BRIDGE_GROUP,
-  GATEWAY_GROUP,
-  SERVER_GROUP,
-];
+/** The CLI's commands. */
+export type Command = keyof typeof COMMAND_SCHEMAS;
 
-/** Titles of the groups in `--help`. */
-export const GROUP_TITLES: Readonly<Record<string, string>> = {
-  daemon: 'Daemon client',
-  bridge: 'Bridge',
-  gateway: 'Gateway',
-  server: 'HTTP server',
-};
+/** The options of each command, defaults applied. */
+export type CommandOptions = { [C in Command]: z.output<(typeof COMMAND_SCHEMAS)[C]> };
 
-/** The derived flags of every group of `serve`. */
-export const SERVE_OPTION_FLAGS: readonly OptionFlag[] = SERVE_OPTION_GROUPS.flatMap(
-  (group) => deriveFlags(group).flags,
-);
+/** The options of `serve`: the CLI's own, and the library options of {@link SERVE_LIBRARIES}. */
+export type ServeOptions = CommandOptions['serve'];
+/** Where `serve --nats` reads events. */
+export type NatsLogOptions = NonNullable<ServeOptions['nats']>;
+/** The options of `demo`. */
+export type DemoOptions = CommandOptions['demo'];
+/** The options of `relay`. */
+export type RelayOptions = CommandOptions['relay'];
 
-type Settable<S extends z.ZodType, Omitted extends string> = Omit<z.output<S>, Omitted>;
+const derived = new Map<Command, readonly Flag[]>();
 
-/**
- * The library options `serve` builds from its flags and variables, defaults
- * applied (the callbacks, logger and scheduler are the CLI's own).
- */
-export interface ServeLibraryOptions {
-  readonly daemon: Settable<typeof DAEMON_GROUP.schema, keyof typeof DAEMON_GROUP.noFlag>;
-  readonly bridge: Settable<typeof BRIDGE_GROUP.schema, keyof typeof BRIDGE_GROUP.noFlag>;
-  readonly gateway: Settable<typeof GATEWAY_GROUP.schema, keyof typeof GATEWAY_GROUP.noFlag>;
-  readonly server: z.output<typeof SERVER_GROUP.schema>;
+/** The flags of a command, derived once from its schema. */
+export function commandFlags(command: Command): readonly Flag[] {
+  let flags = derived.get(command);
+  if (flags === undefined) {
+    flags = deriveFlags(COMMAND_SCHEMAS[command]).flags;
+    derived.set(command, flags);
+  }
+  return flags;
 }

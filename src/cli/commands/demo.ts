@@ -4,7 +4,7 @@ import { describeError } from '../../errors.js';
 import type { BridgeLogger } from '../../logger.js';
 import { UnixSocketDaemonClient } from '../../daemon/unix-socket-client.js';
 import { startFakeDaemon } from '../../testing/fake-daemon.js';
-import type { DemoOptions } from '../args/parse-cli.js';
+import type { DemoOptions } from '../args/command-schemas.js';
 import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
 import { DEMO_JOBS, startSimulator } from '../demo/simulator.js';
 

@@ -4,7 +4,7 @@ import type { BridgeLogger } from '../../logger.js';
 import { connectNats } from '../../nats/connect.js';
 import { JetStreamEventLog } from '../../nats/jetstream-log.js';
 import { NatsRelay } from '../../nats/relay.js';
-import type { NatsLogOptions, RelayOptions, ServeOptions } from '../args/parse-cli.js';
+import type { NatsLogOptions, RelayOptions, ServeOptions } from '../args/command-schemas.js';
 import type { RunningCommand } from './command.js';
 import { serveBridge } from './serve.js';
 
@@ -26,16 +26,8 @@ export async function runRelay(
   logger: BridgeLogger,
 ): Promise<{ stop(): Promise<void> }> {
   const client = new UnixSocketDaemonClient(options.socket, { logger });
-  const nc = await connectNats(options.nats.servers, `relay ${options.conductor}`, logger);
-  const limits = Object.fromEntries(
-    Object.entries(options.limits).filter(([, value]) => value !== undefined),
-  );
-  const relay = new NatsRelay(client, nc, {
-    conductor: options.conductor,
-    ...logOptions(options.nats),
-    ...limits,
-    logger,
-  });
+  const nc = await connectNats(options.nats, `relay ${options.relay.conductor}`, logger);
+  const relay = new NatsRelay(client, nc, { ...options.relay, logger });
   try {
     await relay.start();
   } catch (error) {
@@ -72,16 +64,12 @@ export async function runServeNats(
   logger: BridgeLogger,
 ): Promise<RunningCommand> {
   const nc = await connectNats(options.nats.servers, 'gateway', logger);
-  const bridge = new DaemonEventBridge(new JetStreamEventLog(nc, { ...logOptions(options.nats), logger }), {
-    ...options.bridge,
-    logger,
-  });
+  const bridge = new DaemonEventBridge(
+    new JetStreamEventLog(nc, { prefix: options.nats.prefix, stream: options.nats.stream, logger }),
+    {
+      ...options.bridge,
+      logger,
+    },
+  );
   return serveBridge(bridge, options, logger, () => nc.close(), { nats: options.nats.servers });
-}
-
-function logOptions(nats: NatsLogOptions): { prefix?: string; stream?: string } {
-  return {
-    ...(nats.prefix === undefined ? {} : { prefix: nats.prefix }),
-    ...(nats.stream === undefined ? {} : { stream: nats.stream }),
-  };
 }

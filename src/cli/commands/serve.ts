@@ -1,7 +1,7 @@
 import { DaemonEventBridge } from '../../bridge/bridge.js';
 import type { BridgeLogger } from '../../logger.js';
 import { UnixSocketDaemonClient } from '../../daemon/unix-socket-client.js';
-import type { ServeOptions } from '../args/parse-cli.js';
+import type { ServeOptions } from '../args/command-schemas.js';
 import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
 import { loadMetrics } from '../server/metrics.js';
 
