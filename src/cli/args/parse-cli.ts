@@ -6,8 +6,10 @@ import { argvConfig, describeIssue, flagInputs, givenOptions } from './flag-inpu
 import { kebab } from './flags.js';
 import { UsageError } from './usage-error.js';
 
-/** A command with its options. */
-type RunCommand = { [C in Command]: { readonly command: C; readonly options: CommandOptions[C] } }[Command];
+/** A command to run, with its options. */
+export type RunCommand = {
+  [C in Command]: { readonly command: C; readonly options: CommandOptions[C] };
+}[Command];
 
 /**
  * A parsed command line. `print-config` carries the effective configuration

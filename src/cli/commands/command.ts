@@ -9,15 +9,6 @@ import {
 
 /**
  * A started CLI command (`serve` or `demo`).
- *
- * @example
- * ```ts
- * import type { RunningCommand } from './command.js';
- *
- * const running: RunningCommand = await runServe(options, logger);
- * console.log(running.url);
- * process.once('SIGTERM', () => void running.stop().then(() => process.exit(0)));
- * ```
  */
 export interface RunningCommand {
   /** The base URL the gateway listens on, e.g. `http://127.0.0.1:8787/`. */
@@ -41,14 +32,6 @@ export function logBridgeState(bridge: DaemonEventBridge, logger: BridgeLogger):
  * tears the command's set-up down before the error propagates. The returned
  * `stop()` stops the bridge (clients get `bridge_stopped`), closes the server,
  * then releases. Idempotent.
- *
- * @example
- * ```ts
- * import http from 'node:http';
- * import { serveCommand } from './command.js';
- *
- * const { running, http } = await serveCommand({ bridge, host, port, token, logger }, release);
- * ```
  */
 export async function serveCommand(
   options: GatewayServerOptions,

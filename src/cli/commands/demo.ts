@@ -19,15 +19,6 @@ const DEMO_RESTART_DOWN_MS = 2_000;
  * temp dir, driven by the conductor simulator, restarted every
  * `restartEverySeconds`; a bridge and the gateway on `host:port`; the
  * dashboard at `/`.
- *
- * @example
- * ```ts
- * import { runDemo } from './demo.js';
- *
- * const running = await runDemo({ host: '127.0.0.1', port: 0, token: undefined, logLevel: 'info', restartEverySeconds: 120, seed: undefined }, logger);
- * console.log(running.url);
- * await running.stop();
- * ```
  */
 export async function runDemo(
   options: DemoOptions,

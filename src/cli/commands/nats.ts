@@ -12,14 +12,6 @@ import { serveBridge } from './serve.js';
  * The `relay` command: the daemon's events into JetStream, history requests
  * answered. Loaded only for `relay` and `serve --nats`, so the other commands
  * never need the NATS packages.
- *
- * @example
- * ```ts
- * import { runRelay } from './nats.js';
- *
- * const running = await runRelay(options, logger);
- * await running.stop();
- * ```
  */
 export async function runRelay(
   options: RelayOptions,
@@ -51,13 +43,6 @@ export async function runRelay(
  * `serve --nats`: the gateway and dashboard, fed by the JetStream stream
  * instead of a daemon socket; SSE ids are stream sequences, the same on
  * every replica.
- *
- * @example
- * ```ts
- * import { runServeNats } from './nats.js';
- *
- * const running = await runServeNats({ ...serveOptions, nats: { servers: 'nats://127.0.0.1:4222', prefix: undefined, stream: undefined } }, logger);
- * ```
  */
 export async function runServeNats(
   options: ServeOptions & { readonly nats: NatsLogOptions },

@@ -62,15 +62,6 @@ const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
  * import pointed at `/lib/rxjs.js`, RxJS's own browser bundle as a module),
  * all read once into memory: a request for any other path is not handled
  * (the caller passes it on), so there is no path to traverse.
- *
- * @example
- * ```ts
- * import http from 'node:http';
- * import { StaticFiles, defaultDashboardDir } from './static-files.js';
- *
- * const dashboard = new StaticFiles(defaultDashboardDir());
- * http.createServer((req, res) => dashboard.handle(req, res) || gateway(req, res));
- * ```
  */
 export class StaticFiles {
   private readonly files = new Map<string, { body: Buffer; type: string; etag: string }>();
@@ -130,13 +121,6 @@ export class StaticFiles {
 /**
  * The dashboard folder beside the running CLI (`dist/cjs/cli/dashboard`, or
  * `src/cli/dashboard` under ts-node and jest).
- *
- * @example
- * ```ts
- * import { StaticFiles, defaultDashboardDir } from './static-files.js';
- *
- * new StaticFiles(defaultDashboardDir());
- * ```
  */
 export function defaultDashboardDir(): string {
   // `__dirname` (cli/server) exists in the CommonJS build (the package's bin); the ES module
