@@ -20,7 +20,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { filter, firstValueFrom } from 'rxjs';
 import { DaemonEventBridge } from '../src/bridge/bridge';
-import { startGatewayServer } from '../src/cli/gateway-server';
+import { startGatewayServer } from '../src/cli/server/gateway-server';
 import { UnixSocketDaemonClient } from '../src/daemon/unix-socket-client';
 import type { BridgeLogger } from '../src/logger';
 import type { LoadCommand, LoadReply } from './soak-load';

@@ -31,7 +31,9 @@ for (const { dir, type, args } of targets) {
 
 // Static assets (the demo dashboard) are copied beside the compiled code, with the browser
 // client's ES modules (dist/esm/browser and what it imports) in its lib/ folder.
-const { collectModules } = createRequire(import.meta.url)(join(dist, 'cjs', 'cli', 'browser-modules.js'));
+const { collectModules } = createRequire(import.meta.url)(
+  join(dist, 'cjs', 'cli', 'server', 'browser-modules.js'),
+);
 const browserClient = collectModules((path) => readFileSync(join(dist, 'esm', path), 'utf8'));
 const assets = join(root, 'src', 'cli', 'dashboard');
 if (existsSync(assets)) {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import type { GatewayEventsOptions } from '../../src/browser';
-import { StaticFiles } from '../../src/cli/static-files';
+import { StaticFiles } from '../../src/cli/server/static-files';
 import { createGateway, type Gateway } from '../../src/http/gateway';
 import { describeWithChromium, launchChromium } from '../support/chromium';
 import { startServer, type TestServer } from '../support/http-server';

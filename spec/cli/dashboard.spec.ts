@@ -3,7 +3,7 @@ import { filter, firstValueFrom } from 'rxjs';
 import type { Browser, Page } from 'playwright-core';
 import { DaemonEventBridge } from '../../src/bridge/bridge';
 import { silentLogger as silent } from '../../src/logger';
-import { startGatewayServer, type GatewayServer } from '../../src/cli/gateway-server';
+import { startGatewayServer, type GatewayServer } from '../../src/cli/server/gateway-server';
 import { UnixSocketDaemonClient } from '../../src/daemon/unix-socket-client';
 import type { JsonObject } from '../../src/json';
 import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';

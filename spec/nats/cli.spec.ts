@@ -1,5 +1,3 @@
-import { parseCli, UsageError } from '../../src/cli/args';
-import { DEFAULT_SOCKET_PATH } from '../../src/daemon/unix-socket-client';
 import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
 import {
   buildCli,
@@ -77,54 +75,5 @@ describeNats('daemon-event-bridge relay and serve --nats', () => {
     const bad = await runCli(build, ['relay', '--nats', 'http://x', '--conductor', 'a']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--nats: expected nats://host:port');
-  });
-});
-
-describe('parseCli for the NATS commands', () => {
-  it('reads relay flags, buffer and retention limits included', () => {
-    expect(
-      parseCli([
-        'relay',
-        '--nats',
-        'nats://a:4222,nats://b:4222',
-        '--conductor',
-        'host-a',
-        '--buffer-events',
-        '500',
-        '--max-age',
-        '3600',
-        '--replicas',
-        '3',
-      ]),
-    ).toEqual({
-      command: 'relay',
-      options: {
-        socket: DEFAULT_SOCKET_PATH,
-        nats: { servers: 'nats://a:4222,nats://b:4222', prefix: undefined, stream: undefined },
-        conductor: 'host-a',
-        logLevel: 'info',
-        limits: {
-          bufferMaxEvents: 500,
-          bufferMaxBytes: undefined,
-          maxMsgs: undefined,
-          maxAgeMs: 3_600_000,
-          maxBytes: undefined,
-          replicas: 3,
-        },
-      },
-    });
-  });
-
-  it('reads serve --nats; without it serve stays on the socket', () => {
-    const nats = parseCli(['serve', '--nats', 'nats://127.0.0.1:4222', '--stream', 'S1']);
-    expect(nats).toMatchObject({ options: { nats: { servers: 'nats://127.0.0.1:4222', stream: 'S1' } } });
-    expect(parseCli(['serve'])).toMatchObject({ options: { nats: undefined } });
-  });
-
-  it('rejects a bad conductor name and a negative buffer', () => {
-    expect(() => parseCli(['relay', '--nats', 'nats://x:1', '--conductor', 'a.b'])).toThrow(UsageError);
-    expect(() =>
-      parseCli(['relay', '--nats', 'nats://x:1', '--conductor', 'a', '--buffer-events', '0']),
-    ).toThrow('--buffer-events');
   });
 });

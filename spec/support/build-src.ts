@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
-import { transpiledModules } from '../../src/cli/browser-modules';
+import { transpiledModules } from '../../src/cli/server/browser-modules';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -32,15 +32,6 @@ const RESERVED = new Set(['time', 'level', 'msg']);
  * cannot be serialised (cycles, bigints, functions) are written as strings,
  * so a log call never throws; fields named `time`, `level` or `msg` are
  * prefixed with `field_` rather than overwriting the line's own.
- *
- * @example
- * ```ts
- * import { createJsonLogger } from './logger.js';
- *
- * const logger = createJsonLogger({ level: 'debug' });
- * logger.info('listening', { url: 'http://127.0.0.1:8787/' });
- * // {"time":"2025-11-24T17:00:00.000Z","level":"info","msg":"listening","url":"http://127.0.0.1:8787/"}
- * ```
  */
 export function createJsonLogger(options: JsonLoggerOptions = {}): BridgeLogger {
   const { level = 'info', sink = process.stderr, clock = () => new Date(), fields: base = {} } = options;

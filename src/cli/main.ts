@@ -2,18 +2,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeError, errorMessage } from '../errors.js';
-import { importOptionalPeer, OptionalPeerMissingError } from '../optional-peer.js';
-import { parseCli, usage, UsageError, type CliCommand } from './args.js';
-import type { RunningCommand } from './command.js';
-import { runDemo } from './demo.js';
+import { OptionalPeerMissingError } from '../optional-peer.js';
+import { usage } from './args/help.js';
+import { parseCli, type CliCommand } from './args/parse-cli.js';
+import { UsageError } from './args/usage-error.js';
+import { banner, PROGRAM, startCommand } from './commands/start.js';
 import { createJsonLogger } from './logger.js';
-import { runServe } from './serve.js';
-import { defaultDashboardDir } from './static-files.js';
+import { defaultDashboardDir } from './server/static-files.js';
 
 /** The longest a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 1_800;
-
-const PROGRAM = 'daemon-event-bridge';
 
 async function main(): Promise<void> {
   let command: CliCommand;
@@ -40,9 +38,9 @@ async function main(): Promise<void> {
   }
 
   const logger = createJsonLogger({ level: command.options.logLevel, fields: { cmd: command.command } });
-  let running: Pick<RunningCommand, 'stop'> & { url?: string };
+  let running: Awaited<ReturnType<typeof startCommand>>;
   try {
-    running = await start(command, logger);
+    running = await startCommand(command, logger);
   } catch (error) {
     if (error instanceof OptionalPeerMissingError) {
       // Not a failure of the run: a setup step is missing. One line, and 2 like a usage error.
@@ -55,11 +53,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  process.stdout.write(
-    command.command === 'relay' || running.url === undefined
-      ? `${PROGRAM} relay: conductor ${command.command === 'relay' ? command.options.conductor : ''} relaying into NATS\n`
-      : banner(command, running.url),
-  );
+  process.stdout.write(banner(command, running.url));
 
   let shuttingDown = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -87,62 +81,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-}
-
-/** The optional peers the NATS commands need. */
-const NATS_PACKAGES = ['@nats-io/transport-node', '@nats-io/jetstream'];
-
-/**
- * Starts a command. The NATS commands (`relay`, `serve --nats`) are loaded
- * only when asked for, so `serve --socket` and `demo` never load the NATS
- * packages; without them, those two fail with {@link OptionalPeerMissingError}.
- */
-async function start(
-  command: CliCommand & { command: 'serve' | 'demo' | 'relay' },
-  logger: ReturnType<typeof createJsonLogger>,
-): Promise<Pick<RunningCommand, 'stop'> & { url?: string }> {
-  const natsCommands = (feature: string) =>
-    importOptionalPeer(feature, NATS_PACKAGES, () => import('./nats-commands.js'));
-  if (command.command === 'relay') return (await natsCommands('relay')).runRelay(command.options, logger);
-  if (command.command === 'demo') {
-    return runDemo(command.options, logger, (line) => process.stdout.write(`${line}\n`));
-  }
-  const { nats } = command.options;
-  if (nats === undefined) return runServe(command.options, logger);
-  return (await natsCommands('serve --nats')).runServeNats({ ...command.options, nats }, logger);
-}
-
-/** What the user reads on stdout once the server listens: the URL first. */
-function banner(command: CliCommand & { command: 'serve' | 'demo' }, url: string): string {
-  const lines =
-    command.command === 'demo'
-      ? [
-          `${PROGRAM} demo: open ${url}`,
-          '',
-          `  dashboard   ${url}`,
-          `  events      ${url}api/events/stream`,
-          `  health      ${url}healthz`,
-          '',
-          '  A simulated conductor (4 jobs) runs on a private Unix socket;',
-          command.options.restartEverySeconds > 0
-            ? `  the daemon restarts every ${command.options.restartEverySeconds} s to show reconnection.`
-            : '  daemon restarts are off (--restart-every 0).',
-        ]
-      : [
-          `${PROGRAM} serve: listening on ${url} (daemon socket ${command.options.socket})`,
-          '',
-          `  dashboard   ${url}`,
-          `  events      ${url}api/events/stream`,
-          `  health      ${url}healthz`,
-        ];
-  if (command.options.token !== undefined) {
-    lines.push(
-      '',
-      '  /api and /healthz need "Authorization: Bearer <token>" or ?token=<token>; open the dashboard as /?token=<token>.',
-    );
-  }
-  lines.push('', '  Press Ctrl+C to stop.', '');
-  return lines.join('\n');
 }
 
 /** The version in the package.json above this file (src/cli or dist/<format>/cli). */

@@ -57,7 +57,7 @@ export const natsLogOptionsSchema = z.strictObject({
  * natsRelayOptionsSchema.parse({ conductor: 'host-a' }).bufferMaxEvents; // 100000
  * ```
  */
-const natsRelayOptionsSchema = natsLogOptionsSchema.extend({
+export const natsRelayOptionsSchema = natsLogOptionsSchema.extend({
   conductor: tokenSchema,
   bufferMaxEvents: integerOption(1, 10_000_000).default(100_000),
   bufferMaxBytes: integerOption(1024, 2 ** 40).default(64 * 1024 * 1024),

@@ -1,10 +1,15 @@
-import { createTestScheduler } from '../support/marbles';
+import { createTestScheduler } from '../../support/marbles';
 import { bufferTime, distinct, filter, map, take, takeUntil, timer, toArray } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { conductorWorkload, DEMO_JOBS, startSimulator, type SimulatedJob } from '../../src/cli/simulator';
-import { daemonEventSchema } from '../../src/daemon/daemon-event';
-import type { JsonObject } from '../../src/json';
-import { toSseMessage } from '../../src/bridge/to-sse-message';
+import {
+  conductorWorkload,
+  DEMO_JOBS,
+  startSimulator,
+  type SimulatedJob,
+} from '../../../src/cli/demo/simulator';
+import { daemonEventSchema } from '../../../src/daemon/daemon-event';
+import type { JsonObject } from '../../../src/json';
+import { toSseMessage } from '../../../src/bridge/to-sse-message';
 
 function createScheduler(): TestScheduler {
   return createTestScheduler();

@@ -1,13 +1,11 @@
-import { DEFAULT_SOCKET_PATH } from '../../src/daemon/unix-socket-client';
-import {
-  DEFAULT_PORT,
-  DEFAULT_RESTART_EVERY_S,
-  isLoopbackHost,
-  parseCli,
-  TOKEN_ENV,
-  usage,
-  UsageError,
-} from '../../src/cli/args';
+import { DEFAULT_SOCKET_PATH } from '../../../src/daemon/unix-socket-client';
+import { envName } from '../../../src/cli/args/flags';
+import { usage } from '../../../src/cli/args/help';
+import { DEFAULT_PORT, DEFAULT_RESTART_EVERY_S } from '../../../src/cli/args/own-options';
+import { parseCli } from '../../../src/cli/args/parse-cli';
+import { UsageError } from '../../../src/cli/args/usage-error';
+
+const TOKEN_ENV = envName('token');
 
 function usageError(argv: string[], env?: NodeJS.ProcessEnv): UsageError {
   try {
@@ -157,18 +155,6 @@ describe('parseCli', () => {
   });
 });
 
-describe('isLoopbackHost', () => {
-  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1'])(
-    '%s is loopback',
-    (host) => expect(isLoopbackHost(host)).toBe(true),
-  );
-
-  it.each(['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', '127.0.0.1.example.com', 'localhost.example.com', ''])(
-    '%s is not loopback',
-    (host) => expect(isLoopbackHost(host)).toBe(false),
-  );
-});
-
 describe('usage', () => {
   it('documents every flag of each command', () => {
     for (const flag of ['--socket', '--host', '--port', '--token', '--insecure', '--log-level', '--help']) {
@@ -178,5 +164,79 @@ describe('usage', () => {
       expect(usage('demo')).toContain(flag);
     }
     expect(usage(undefined)).toMatch(/serve[\s\S]*demo/);
+  });
+});
+
+describe('parseCli for the NATS commands', () => {
+  it('reads relay flags, buffer and retention limits included', () => {
+    const parsed = parseCli([
+      'relay',
+      '--nats',
+      'nats://a:4222,nats://b:4222',
+      '--conductor',
+      'host-a',
+      '--buffer-events',
+      '500',
+      '--max-age',
+      '3600',
+      '--replicas',
+      '3',
+    ]);
+    expect(parsed).toEqual({
+      command: 'relay',
+      options: {
+        socket: DEFAULT_SOCKET_PATH,
+        nats: 'nats://a:4222,nats://b:4222',
+        logLevel: 'info',
+        relay: expect.objectContaining({
+          conductor: 'host-a',
+          prefix: 'deb',
+          stream: 'DEB_EVENTS',
+          bufferMaxEvents: 500,
+          bufferMaxBytes: 64 * 1024 * 1024,
+          maxAgeMs: 3_600_000,
+          replicas: 3,
+        }) as unknown,
+      },
+    });
+    expect(Object.keys((parsed as { options: { relay: object } }).options.relay)).not.toContain('scheduler');
+  });
+
+  it('derives every relay flag from the relay schema: --max-age in seconds, required flags named', () => {
+    const argv = ['relay', '--nats', 'nats://x:1', '--conductor', 'a', '--max-in-flight', '10'];
+    expect(
+      parseCli([...argv, '--reconnect-max-delay-ms', '5000'], { DAEMON_EVENT_BRIDGE_MAX_AGE: '60' }),
+    ).toMatchObject({
+      options: { relay: { maxInFlight: 10, reconnect: { maxDelayMs: 5000 }, maxAgeMs: 60_000 } },
+    });
+    expect(usageError(['relay', '--nats', 'nats://x:1']).message).toBe(
+      '--conductor is required (or DAEMON_EVENT_BRIDGE_CONDUCTOR)',
+    );
+    expect(usageError(['relay', '--conductor', 'a']).message).toBe(
+      '--nats is required (or DAEMON_EVENT_BRIDGE_NATS)',
+    );
+    expect(
+      usageError(['relay', '--nats', 'nats://x:1', '--conductor', 'a', '--max-age', 'soon']).message,
+    ).toBe('--max-age: expected an integer from 0 to 9007199254740991, got "soon"');
+    const help = usage('relay');
+    expect(help).toMatch(/^ {2}--max-age <s> .*\n.*default 86400, env DAEMON_EVENT_BRIDGE_MAX_AGE$/m);
+    expect(help).toMatch(
+      /^ {2}--buffer-events <n> .*\n.*default 100000, env DAEMON_EVENT_BRIDGE_BUFFER_EVENTS$/m,
+    );
+  });
+
+  it('reads serve --nats; without it serve stays on the socket', () => {
+    const nats = parseCli(['serve', '--nats', 'nats://127.0.0.1:4222', '--stream', 'S1']);
+    expect(nats).toMatchObject({
+      options: { nats: { servers: 'nats://127.0.0.1:4222', prefix: 'deb', stream: 'S1' } },
+    });
+    expect(parseCli(['serve'])).toMatchObject({ options: { nats: undefined } });
+  });
+
+  it('rejects a bad conductor name and a negative buffer', () => {
+    expect(() => parseCli(['relay', '--nats', 'nats://x:1', '--conductor', 'a.b'])).toThrow(UsageError);
+    expect(() =>
+      parseCli(['relay', '--nats', 'nats://x:1', '--conductor', 'a', '--buffer-events', '0']),
+    ).toThrow('--buffer-events');
   });
 });

@@ -7,7 +7,7 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import type { JsonObject } from '../json.js';
+import type { JsonObject } from '../../json.js';
 
 /** One job the simulated conductor runs, over and over (`job.iteration`). */
 export interface SimulatedJob {

@@ -1,11 +1,11 @@
-import { pollUntil } from '../support/wait-until';
+import { pollUntil } from '../../support/wait-until';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
-import { openSse, type SseResponse } from '../support/sse-client';
-import { buildCli, cliUrl, removeCliBuild, startCli, stopCli, type CliProcess } from './support/cli-process';
+import { startFakeDaemon, type FakeDaemon } from '../../../src/testing/fake-daemon';
+import { openSse, type SseResponse } from '../../support/sse-client';
+import { buildCli, cliUrl, removeCliBuild, startCli, stopCli, type CliProcess } from '../support/cli-process';
 
 const TOKEN = 'serve-spec-token-1234';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { queryParameter } from '../http/query-parameter.js';
+import { queryParameter } from '../../http/query-parameter.js';
 
 /**
  * An `authorize(req)` hook that accepts a request carrying the secret as
@@ -9,14 +9,6 @@ import { queryParameter } from '../http/query-parameter.js';
  * constant time: both sides are hashed to SHA-256 digests of equal length
  * and compared with `crypto.timingSafeEqual`, so neither the secret's
  * content nor its length leaks through timing.
- *
- * @example
- * ```ts
- * import { createGateway } from 'daemon-event-bridge/http';
- * import { bearerTokenAuthorizer } from './token-auth.js';
- *
- * const gateway = createGateway(bridge, { authorize: bearerTokenAuthorizer(process.env.TOKEN!) });
- * ```
  */
 export function bearerTokenAuthorizer(secret: string): (req: IncomingMessage) => boolean {
   const expected = digest(secret);

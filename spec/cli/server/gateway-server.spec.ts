@@ -1,15 +1,15 @@
-import { waitUntil } from '../support/wait-until';
+import { waitUntil } from '../../support/wait-until';
 import { get } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
-import { DaemonEventBridge } from '../../src/bridge/bridge';
-import type { BridgeLogger } from '../../src/logger';
-import { ListenError, startGatewayServer, type GatewayServer } from '../../src/cli/gateway-server';
-import { UnixSocketDaemonClient } from '../../src/daemon/unix-socket-client';
-import type { JsonObject } from '../../src/json';
-import { startFakeDaemon, type FakeDaemon } from '../../src/testing/fake-daemon';
-import { openSse } from '../support/sse-client';
+import { DaemonEventBridge } from '../../../src/bridge/bridge';
+import type { BridgeLogger } from '../../../src/logger';
+import { ListenError, startGatewayServer, type GatewayServer } from '../../../src/cli/server/gateway-server';
+import { UnixSocketDaemonClient } from '../../../src/daemon/unix-socket-client';
+import type { JsonObject } from '../../../src/json';
+import { startFakeDaemon, type FakeDaemon } from '../../../src/testing/fake-daemon';
+import { openSse } from '../../support/sse-client';
 
 const TOKEN = 'correct-horse-battery-staple';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { bearerTokenAuthorizer, presentedToken } from '../../src/cli/token-auth';
+import { bearerTokenAuthorizer, presentedToken } from '../../../src/cli/server/token-auth';
 
 /** The parts of a request the authorizer reads. */
 function req(url: string, authorization?: string): IncomingMessage {

@@ -1,12 +1,12 @@
 import { exhaustMap, filter, firstValueFrom, interval, timeout, type Subscription } from 'rxjs';
-import { DaemonEventBridge } from '../bridge/bridge.js';
-import { describeError } from '../errors.js';
-import type { BridgeLogger } from '../logger.js';
-import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
-import { startFakeDaemon } from '../testing/fake-daemon.js';
-import type { DemoOptions } from './args.js';
+import { DaemonEventBridge } from '../../bridge/bridge.js';
+import { describeError } from '../../errors.js';
+import type { BridgeLogger } from '../../logger.js';
+import { UnixSocketDaemonClient } from '../../daemon/unix-socket-client.js';
+import { startFakeDaemon } from '../../testing/fake-daemon.js';
+import type { DemoOptions } from '../args/command-schemas.js';
 import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
-import { DEMO_JOBS, startSimulator } from './simulator.js';
+import { DEMO_JOBS, startSimulator } from '../demo/simulator.js';
 
 /** How much past workload the demo publishes at start, so the dashboard opens full. */
 const DEMO_BACKFILL_MS = 45_000;
@@ -19,15 +19,6 @@ const DEMO_RESTART_DOWN_MS = 2_000;
  * temp dir, driven by the conductor simulator, restarted every
  * `restartEverySeconds`; a bridge and the gateway on `host:port`; the
  * dashboard at `/`.
- *
- * @example
- * ```ts
- * import { runDemo } from './demo.js';
- *
- * const running = await runDemo({ host: '127.0.0.1', port: 0, token: undefined, logLevel: 'info', restartEverySeconds: 120, seed: undefined }, logger);
- * console.log(running.url);
- * await running.stop();
- * ```
  */
 export async function runDemo(
   options: DemoOptions,

@@ -1,24 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../logger.js';
-import { DaemonEventBridgeError } from '../errors.js';
-import { createGateway, type Gateway } from '../http/gateway.js';
-import type { GatewayOptions } from '../http/gateway-options.js';
-import { hardenServer, type HardenedServer, type HardenServerOptions } from '../http/harden-server.js';
+import type { DaemonEventBridge } from '../../bridge/bridge.js';
+import type { BridgeLogger } from '../../logger.js';
+import { DaemonEventBridgeError } from '../../errors.js';
+import { createGateway, type Gateway } from '../../http/gateway.js';
+import type { GatewayOptions } from '../../http/gateway-options.js';
+import { hardenServer, type HardenedServer, type HardenServerOptions } from '../../http/harden-server.js';
 import { defaultDashboardDir, StaticFiles } from './static-files.js';
 import { bearerTokenAuthorizer } from './token-auth.js';
 
 /**
  * The HTTP server could not listen (port in use, address not available,
  * permission denied). The message says which and what to try.
- *
- * @example
- * ```ts
- * import { startGatewayServer } from './gateway-server.js';
- *
- * await startGatewayServer({ bridge, host: '127.0.0.1', port: 80, logger }); // ListenError (code ERR_LISTEN)
- * ```
  */
 export class ListenError extends DaemonEventBridgeError {
   override readonly name = 'ListenError';
@@ -68,18 +61,6 @@ export interface GatewayServer {
  * Starts an HTTP server with the bridge's gateway routes and the dashboard at
  * `/`, the gateway routes optionally behind a token (the page then reads it
  * from its own `?token=`).
- *
- * @example
- * ```ts
- * import http from 'node:http';
- * import { startGatewayServer } from './gateway-server.js';
- *
- * const http = await startGatewayServer({ bridge, host: '127.0.0.1', port: 0, logger });
- * console.log(http.url);
- * // shutdown
- * bridge.stop();
- * await http.close();
- * ```
  */
 export async function startGatewayServer(options: GatewayServerOptions): Promise<GatewayServer> {
   const { bridge, host, port, token, logger } = options;

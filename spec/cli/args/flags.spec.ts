@@ -4,36 +4,65 @@
  * The walk below reads the library schemas themselves, so an option added to
  * a schema without a flag (or a description) fails here.
  */
-import type { z } from 'zod';
-import { InvalidOptionsError } from '../../src/errors';
-import { parseOptions } from '../../src/options';
-import { envName, parseCli, settingFlags, usage, UsageError, type CliCommand } from '../../src/cli/args';
-import { deriveFlags, readPath, type OptionGroup } from '../../src/cli/option-flags';
-import { SERVE_OPTION_FLAGS, SERVE_OPTION_GROUPS } from '../../src/cli/serve-options';
-import { buildCli, removeCliBuild, runCli } from './support/cli-process';
+import { z } from 'zod';
+import { InvalidOptionsError } from '../../../src/errors';
+import { parseOptions } from '../../../src/options';
+import { commandFlags, COMMAND_SCHEMAS } from '../../../src/cli/args/command-schemas';
+import { deriveFlags, envName, type SectionMeta } from '../../../src/cli/args/flags';
+import { usage } from '../../../src/cli/args/help';
+import { SERVE_LIBRARIES } from '../../../src/cli/args/library-options';
+import { parseCli, type CliCommand } from '../../../src/cli/args/parse-cli';
+import { UsageError } from '../../../src/cli/args/usage-error';
+import { buildCli, removeCliBuild, runCli } from '../support/cli-process';
 
-interface Def {
-  type: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
+/** A library options schema of `serve`, with the key its options have in serve's. */
+interface Group {
+  readonly key: string;
+  readonly schema: z.ZodType;
+  readonly noFlag: Readonly<Record<string, string>>;
 }
 
 /** The option paths of a schema: leaves, nested objects walked into (`reconnect.maxDelayMs`). */
 function optionPaths(schema: z.ZodType, prefix: string[] = []): string[][] {
-  let def = schema.def as unknown as Def;
-  while (def.innerType ?? def.in) def = (def.innerType ?? def.in)!.def;
-  if (def.type !== 'object' || !def.shape) return [prefix];
-  return Object.entries(def.shape).flatMap(([key, child]) => optionPaths(child, [...prefix, key]));
+  const inner =
+    schema instanceof z.ZodDefault ||
+    schema instanceof z.ZodPrefault ||
+    schema instanceof z.ZodOptional ||
+    schema instanceof z.ZodReadonly
+      ? schema.unwrap()
+      : schema instanceof z.ZodPipe
+        ? schema.in
+        : undefined;
+  if (inner !== undefined) return optionPaths(inner as z.ZodType, prefix);
+  if (!(schema instanceof z.ZodObject)) return [prefix];
+  return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([key, child]) =>
+    optionPaths(child, [...prefix, key]),
+  );
 }
 
-function excluded(group: OptionGroup, path: readonly string[]): boolean {
-  return path.some((_, i) => path.slice(0, i + 1).join('.') in group.noFlag);
+/** The value at `path` in `source`, or `undefined`. */
+function readPath(source: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>(
+    (value, key) =>
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined,
+    source,
+  );
 }
 
-const options = SERVE_OPTION_GROUPS.flatMap((group) =>
+const groups: Group[] = Object.entries(SERVE_LIBRARIES).map(([key, schema]) => ({
+  key,
+  schema,
+  noFlag: (schema.meta() as SectionMeta | undefined)?.noFlag ?? {},
+}));
+
+const serveFlags = commandFlags('serve');
+/** The flags of serve's library options (as opposed to its own). */
+const libraryFlags = serveFlags.filter((f) => f.path[0]! in SERVE_LIBRARIES);
+const settingFlags = (command: 'serve' | 'demo' | 'relay') => commandFlags(command).map((f) => f.flag);
+
+const options = groups.flatMap((group) =>
   optionPaths(group.schema)
-    .filter((path) => !excluded(group, path))
+    .filter((path) => !(path[0]! in group.noFlag))
     .map((path) => ({ group, path, name: `${group.key}.${path.join('.')}` })),
 );
 
@@ -54,22 +83,22 @@ function usageMessage(argv: string[], env: NodeJS.ProcessEnv = {}): string {
 }
 
 /** The library's own message for a bad value, as `parseOptions` words it (after the option's name). */
-function libraryMessage(group: OptionGroup, path: readonly string[], value: unknown): string {
+function libraryMessage(group: Group, path: readonly string[], value: unknown): string {
   const given: Record<string, unknown> = {};
   let target = given;
   for (const key of path.slice(0, -1)) target = target[key] = {};
   target[path.at(-1)!] = value;
   try {
-    parseOptions(group.schema, given, group.what);
+    parseOptions(group.schema, given, group.key);
   } catch (error) {
     if (!(error instanceof InvalidOptionsError)) throw error;
     return error.message.replace(/^Invalid [^"]+ option "[^"]+": /, '').replace(/, got .*$/, '');
   }
-  throw new Error(`the ${group.what} accepted ${JSON.stringify(value)} for ${path.join('.')}`);
+  throw new Error(`the ${group.key} accepted ${JSON.stringify(value)} for ${path.join('.')}`);
 }
 
 /** A value the library accepts for the option and that differs from its default, as flag text. */
-function probeValue(group: OptionGroup, path: readonly string[], kind: string, defaultValue: unknown) {
+function probeValue(group: Group, path: readonly string[], kind: string, defaultValue: unknown) {
   const accepts = (value: unknown): boolean => {
     const given: Record<string, unknown> = {};
     let target = given;
@@ -109,17 +138,17 @@ describe('serve: every library option from the command line and the environment'
         'gateway.maxBufferedBytes',
       ]),
     );
-    for (const group of SERVE_OPTION_GROUPS) expect(deriveFlags(group).unsupported).toEqual([]);
+    for (const schema of Object.values(COMMAND_SCHEMAS)) expect(deriveFlags(schema).unsupported).toEqual([]);
   });
 
   it('gives every flag one name: no two options (or a CLI flag) share one', () => {
     const names = [...settingFlags('serve'), 'help', 'print-config'];
     expect(new Set(names).size).toBe(names.length);
-    expect(settingFlags('serve')).toEqual(expect.arrayContaining(SERVE_OPTION_FLAGS.map((f) => f.flag)));
+    expect(settingFlags('serve')).toEqual(expect.arrayContaining(libraryFlags.map((f) => f.flag)));
   });
 
   describe.each(options)('$name', ({ group, path }) => {
-    const flag = SERVE_OPTION_FLAGS.find((f) => f.group === group.key && f.path.join('.') === path.join('.'));
+    const flag = libraryFlags.find((f) => f.path.join('.') === [group.key, ...path].join('.'));
 
     it('has a flag and a variable that set it, the flag winning', () => {
       expect(flag).toBeDefined();
@@ -226,8 +255,8 @@ describe("the CLI's own settings from the environment", () => {
     );
   });
 
-  it('lists every setting flag of serve and demo in --help with its variable', () => {
-    for (const command of ['serve', 'demo'] as const) {
+  it('lists every setting flag of each command in --help with its variable', () => {
+    for (const command of ['serve', 'demo', 'relay'] as const) {
       const text = usage(command);
       for (const flag of settingFlags(command)) {
         expect(text).toMatch(new RegExp(`^  --${flag}\\b.*\\S\n.*env ${envName(flag)}\\b`, 'm'));
@@ -262,8 +291,7 @@ describe('--print-config', () => {
       bridge: { heartbeatMs: 1500, instanceId: null, reconnect: { initialDelayMs: 1000 } },
       daemon: { poolSize: 8 },
     });
-    for (const flag of SERVE_OPTION_FLAGS)
-      expect(readPath(config, [flag.group, ...flag.path])).not.toBeUndefined();
+    for (const flag of libraryFlags) expect(readPath(config, flag.path)).not.toBeUndefined();
     expect(Object.keys(config['bridge'] as object)).not.toContain('scheduler');
   });
 

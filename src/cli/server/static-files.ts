@@ -62,15 +62,6 @@ const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
  * import pointed at `/lib/rxjs.js`, RxJS's own browser bundle as a module),
  * all read once into memory: a request for any other path is not handled
  * (the caller passes it on), so there is no path to traverse.
- *
- * @example
- * ```ts
- * import http from 'node:http';
- * import { StaticFiles, defaultDashboardDir } from './static-files.js';
- *
- * const dashboard = new StaticFiles(defaultDashboardDir());
- * http.createServer((req, res) => dashboard.handle(req, res) || gateway(req, res));
- * ```
  */
 export class StaticFiles {
   private readonly files = new Map<string, { body: Buffer; type: string; etag: string }>();
@@ -130,18 +121,13 @@ export class StaticFiles {
 /**
  * The dashboard folder beside the running CLI (`dist/cjs/cli/dashboard`, or
  * `src/cli/dashboard` under ts-node and jest).
- *
- * @example
- * ```ts
- * import { StaticFiles, defaultDashboardDir } from './static-files.js';
- *
- * new StaticFiles(defaultDashboardDir());
- * ```
  */
 export function defaultDashboardDir(): string {
-  // `__dirname` exists in the CommonJS build (the package's bin); the ES module build runs from argv[1].
-  const here = typeof __dirname === 'string' ? __dirname : dirname(realpathSync(process.argv[1] ?? '.'));
-  return join(here, 'dashboard');
+  // `__dirname` (cli/server) exists in the CommonJS build (the package's bin); the ES module
+  // build runs from argv[1] (cli/main.js).
+  const cli =
+    typeof __dirname === 'string' ? dirname(__dirname) : dirname(realpathSync(process.argv[1] ?? '.'));
+  return join(cli, 'dashboard');
 }
 
 /** The request's path, without the query string; '' when the URL is not a path. */

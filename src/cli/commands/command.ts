@@ -1,19 +1,14 @@
 import type { Subscription } from 'rxjs';
-import type { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../logger.js';
-import { startGatewayServer, type GatewayServer, type GatewayServerOptions } from './gateway-server.js';
+import type { DaemonEventBridge } from '../../bridge/bridge.js';
+import type { BridgeLogger } from '../../logger.js';
+import {
+  startGatewayServer,
+  type GatewayServer,
+  type GatewayServerOptions,
+} from '../server/gateway-server.js';
 
 /**
  * A started CLI command (`serve` or `demo`).
- *
- * @example
- * ```ts
- * import type { RunningCommand } from './command.js';
- *
- * const running: RunningCommand = await runServe(options, logger);
- * console.log(running.url);
- * process.once('SIGTERM', () => void running.stop().then(() => process.exit(0)));
- * ```
  */
 export interface RunningCommand {
   /** The base URL the gateway listens on, e.g. `http://127.0.0.1:8787/`. */
@@ -37,14 +32,6 @@ export function logBridgeState(bridge: DaemonEventBridge, logger: BridgeLogger):
  * tears the command's set-up down before the error propagates. The returned
  * `stop()` stops the bridge (clients get `bridge_stopped`), closes the server,
  * then releases. Idempotent.
- *
- * @example
- * ```ts
- * import http from 'node:http';
- * import { serveCommand } from './command.js';
- *
- * const { running, http } = await serveCommand({ bridge, host, port, token, logger }, release);
- * ```
  */
 export async function serveCommand(
   options: GatewayServerOptions,

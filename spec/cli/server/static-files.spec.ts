@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { DASHBOARD_FILES, defaultDashboardDir, StaticFiles } from '../../src/cli/static-files';
-import { startServer, type TestServer } from '../support/http-server';
+import { DASHBOARD_FILES, defaultDashboardDir, StaticFiles } from '../../../src/cli/server/static-files';
+import { startServer, type TestServer } from '../../support/http-server';
 
-const DIR = join(__dirname, '..', '..', 'src', 'cli', 'dashboard');
+const DIR = join(__dirname, '..', '..', '..', 'src', 'cli', 'dashboard');
 
 interface Reply {
   status: number;

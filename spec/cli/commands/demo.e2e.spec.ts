@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describeWithChromium, launchChromium } from '../support/chromium';
-import { buildCli, cliUrl, removeCliBuild, startCli, stopCli, type CliProcess } from './support/cli-process';
+import { describeWithChromium, launchChromium } from '../../support/chromium';
+import { buildCli, cliUrl, removeCliBuild, startCli, stopCli, type CliProcess } from '../support/cli-process';
 
 // The committed picture is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
 const SCREENSHOT = process.env['UPDATE_SCREENSHOT']
-  ? join(__dirname, '..', '..', 'docs', 'dashboard.png')
-  : join(__dirname, '..', '..', '.tmp', 'dashboard.png');
+  ? join(__dirname, '..', '..', '..', 'docs', 'dashboard.png')
+  : join(__dirname, '..', '..', '..', '.tmp', 'dashboard.png');
 const WAIT = { timeout: 30_000 };
 
 // Real processes, a real browser and real restarts on a shared machine: give each test room.

@@ -1,9 +1,9 @@
-import { DaemonEventBridge } from '../bridge/bridge.js';
-import type { BridgeLogger } from '../logger.js';
-import { UnixSocketDaemonClient } from '../daemon/unix-socket-client.js';
-import type { ServeOptions } from './args.js';
+import { DaemonEventBridge } from '../../bridge/bridge.js';
+import type { BridgeLogger } from '../../logger.js';
+import { UnixSocketDaemonClient } from '../../daemon/unix-socket-client.js';
+import type { ServeOptions } from '../args/command-schemas.js';
 import { logBridgeState, serveCommand, type RunningCommand } from './command.js';
-import { loadMetrics } from './metrics.js';
+import { loadMetrics } from '../server/metrics.js';
 
 /**
  * The `serve` command: a bridge on the daemon's socket, the gateway routes
@@ -11,18 +11,6 @@ import { loadMetrics } from './metrics.js';
  * running (`/healthz` then says `reconnecting`) and connects when it
  * appears. Listening on a non-loopback host without a token is refused
  * earlier, by {@link parseCli}.
- *
- * @example
- * ```ts
- * import { runServe } from './serve.js';
- *
- * const command = parseCli(['serve', '--port', '0'], process.env);
- * if (command.command === 'serve') {
- *   const running = await runServe(command.options, logger);
- *   console.log(running.url);
- *   await running.stop();
- * }
- * ```
  */
 export async function runServe(options: ServeOptions, logger: BridgeLogger): Promise<RunningCommand> {
   const client = new UnixSocketDaemonClient(options.socket, { ...options.daemon, logger });
@@ -35,13 +23,6 @@ export async function runServe(options: ServeOptions, logger: BridgeLogger): Pro
  * the gateway (with `/metrics` when prom-client is installed) and the
  * dashboard with the CLI's options, and logs where. `closeSource` runs after
  * the bridge stops.
- *
- * @example
- * ```ts
- * import { serveBridge } from './serve.js';
- *
- * const running = await serveBridge(bridge, options, logger, () => nc.close(), { nats: 'nats://127.0.0.1:4222' });
- * ```
  */
 export async function serveBridge(
   bridge: DaemonEventBridge,
