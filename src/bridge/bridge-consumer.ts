@@ -1,4 +1,4 @@
-import type { Subscriber } from 'rxjs';
+import type { Observable, Subscriber } from 'rxjs';
 import type { ConductorEvent } from '../events/catalog.js';
 import { selects, type EventSelection } from '../events/event-selection.js';
 import type { JsonObject } from '../json.js';
@@ -53,10 +53,20 @@ export function matchesRoute(key: RouteKey, event: BridgeEvent): boolean {
   );
 }
 
+/**
+ * What a consumer replays before it goes live: events at hand, or (a log
+ * resume older than the ring) a replay still to read, during which live
+ * events wait.
+ */
+export type Backlog =
+  | { readonly events: readonly BridgeEvent[]; readonly notice?: SseMessage; readonly later?: undefined }
+  | { readonly events: readonly []; readonly later: Observable<SseMessage>; readonly afterSeq: number };
+
 /** What a consumer uses of its bridge. */
 export interface ConsumerHost {
   readonly router: EventRouter<BridgeEvent>;
   readonly clock: HeartbeatClock<BridgeConsumer<unknown>>;
+  holdConnection(): void;
   releaseConnection(): void;
 }
 
@@ -87,6 +97,38 @@ export class BridgeConsumer<O = SseMessage> implements Beater, Route<BridgeEvent
     readonly view: ConsumerView<O> = SSE_VIEW as unknown as ConsumerView<O>,
   ) {
     this.selection = key.selection;
+  }
+
+  /**
+   * Starts the consumer: its backlog, then its live route in the router, and
+   * a reference on the shared connection. While a log replay (`later`) runs,
+   * live events wait: the route is registered before the replay starts and
+   * the replay ends at the newest event the bridge had then (`afterSeq`), so
+   * no event is missed or sent twice. `newestSeq`: the bridge's newest event.
+   */
+  begin(plan: Backlog, newestSeq: number): void {
+    const { view, subscriber, host } = this;
+    if (plan.later === undefined) {
+      if (plan.notice !== undefined) this.emit(view.message(plan.notice));
+      for (const event of plan.events) this.emit(view.event(event));
+      this.afterSeq = newestSeq;
+    } else {
+      this.waiting = [];
+      this.afterSeq = plan.afterSeq;
+    }
+    if (subscriber.closed) return;
+    host.router.addRoute(this.key.jobId, this);
+    this.routed = true;
+    if (plan.later !== undefined) {
+      subscriber.add(
+        plan.later.subscribe({
+          next: (message) => this.emit(view.message(message)),
+          complete: () => this.goLive(),
+        }),
+      );
+    }
+    host.holdConnection();
+    this.held = true;
   }
 
   /** Emits `message`, noting the time for the heartbeat. */

@@ -1,27 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BehaviorSubject,
-  distinctUntilChanged,
-  finalize,
-  ignoreElements,
-  defer,
-  map,
-  Observable,
-  of,
-  share,
-  tap,
-  timer,
-  type Subscription,
-} from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, Observable, type Subscription } from 'rxjs';
 import type { DaemonClient } from '../daemon/daemon-client.js';
 import { daemonSource, isBridgeSource, type BridgeSource, type SourceEvent } from './event-source.js';
-import { describeError, InvalidArgumentError } from '../errors.js';
+import { describeError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
 import type { SseMessage } from '../sse/message.js';
 import {
   BridgeConsumer,
   matchesRoute,
+  type Backlog,
   type BridgeEvent,
   type ConsumerHost,
   type RouteKey,
@@ -35,13 +23,17 @@ import { HeartbeatClock } from './heartbeat-clock.js';
 import { observerHistory } from './observer-history.js';
 import { resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
 import { ReplayRing } from './replay-ring.js';
-import { ResumePlanner, type Backlog } from './resume.js';
+import { sharedConnection } from './shared-connection.js';
+import { ResumePlanner } from './resume.js';
 import type { TypedMessage } from '../events/catalog.js';
 import type { JobState } from '../events/job-state.js';
-import { SSE_VIEW, TYPED_VIEW, typedEventOf, type ConsumerView } from './consumer-views.js';
-import { historyEvents, snapshotOf } from './job-snapshot.js';
+import { SSE_VIEW, TYPED_VIEW, type ConsumerView } from './consumer-views.js';
+import { jobSnapshot } from './job-snapshot.js';
+import { ConnectionHold } from './connection-hold.js';
 import {
   endAtTerminal,
+  requireJobId,
+  requireLimit,
   streamSelection,
   type JobStreamOptions,
   type StreamOptions,
@@ -81,8 +73,7 @@ export class DaemonEventBridge {
   private readonly stateSubject = new BehaviorSubject<BridgeState>('idle');
   private readonly connection$: Observable<never>;
   private runningConnection: Subscription | undefined;
-  private consumerHold: Subscription | undefined;
-  private consumersHolding = 0;
+  private readonly connectionHold: ConnectionHold;
   private isRunning = false;
   private seq = 0;
   private readonly tally = new BridgeTally();
@@ -125,8 +116,14 @@ export class DaemonEventBridge {
       newestSeq: () => this.seq,
     });
     this.connection$ = this.createConnection();
+    this.connectionHold = new ConnectionHold(this.connection$);
     this.clock = new HeartbeatClock(this.options.heartbeatMs, this.options.scheduler);
-    this.host = { router: this.router, clock: this.clock, releaseConnection: () => this.releaseConnection() };
+    this.host = {
+      router: this.router,
+      clock: this.clock,
+      holdConnection: () => this.connectionHold.hold(),
+      releaseConnection: () => this.connectionHold.release(),
+    };
   }
 
   /** True between `start()` and `stop()`. */
@@ -195,9 +192,7 @@ export class DaemonEventBridge {
     options: JobStreamOptions,
     view: ConsumerView<O>,
   ): Observable<O> {
-    if (typeof jobId !== 'string' || jobId === '') {
-      throw new InvalidArgumentError(`${method}(jobId): jobId must be a non-empty string`);
-    }
+    requireJobId(method, jobId);
     const { lastEventId, conductor } = options;
     const key: RouteKey = { jobId, conductor, selection: streamSelection(method, options) };
     return this.consume(
@@ -244,11 +239,7 @@ export class DaemonEventBridge {
     options: StreamOptions,
     view: ConsumerView<O>,
   ): Observable<O> {
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      throw new InvalidArgumentError(
-        `${method}(limit): limit must be a non-negative integer, got ${String(limit)}`,
-      );
-    }
+    requireLimit(method, limit, 0);
     const { lastEventId, conductor } = options;
     const key: RouteKey = { jobId: undefined, conductor, selection: streamSelection(method, options) };
     return this.consume(
@@ -279,17 +270,12 @@ export class DaemonEventBridge {
     jobId: string,
     options: { readonly conductor?: string | undefined } = {},
   ): Observable<JobState | undefined> {
-    if (typeof jobId !== 'string' || jobId === '') {
-      throw new InvalidArgumentError('jobSnapshot(jobId): jobId must be a non-empty string');
-    }
+    requireJobId('jobSnapshot', jobId);
     const key: RouteKey = { jobId, conductor: options.conductor };
-    return defer(() => {
-      const recent = this.ring.latest(this.ring.capacity, (event) => matchesRoute(key, event));
-      if (recent.length > 0) return of(snapshotOf(recent.map(typedEventOf)));
-      return this.observerEvents(jobId, 200, options.conductor).pipe(
-        map((history) => snapshotOf(historyEvents(history))),
-      );
-    });
+    return jobSnapshot(
+      () => this.ring.latest(this.ring.capacity, (event) => matchesRoute(key, event)),
+      () => this.observerEvents(jobId, 200, options.conductor),
+    );
   }
 
   /**
@@ -306,14 +292,8 @@ export class DaemonEventBridge {
    * ```
    */
   observerEvents(jobId: string, limit = 20, conductor?: string): Observable<JsonObject[]> {
-    if (typeof jobId !== 'string' || jobId === '') {
-      throw new InvalidArgumentError('observerEvents(jobId): jobId must be a non-empty string');
-    }
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new InvalidArgumentError(
-        `observerEvents(limit): limit must be a positive integer, got ${String(limit)}`,
-      );
-    }
+    requireJobId('observerEvents', jobId);
+    requireLimit('observerEvents', limit, 1);
     const target = conductor ?? this.ring.latest(1, (event) => event.jobId === jobId)[0]?.conductor;
     return observerHistory(() => this.source.observerEvents(jobId, limit, target), {
       onInvalid: (item) => this.intake.skipInvalid('observer history item is not an object', item),
@@ -357,17 +337,13 @@ export class DaemonEventBridge {
       setState: (state) => this.setState(state),
       onInterrupted: () => this.tally.counters.reconnects++,
     }).pipe(
-      tap((event) => this.ingest(event)),
-      ignoreElements(),
-      finalize(() => {
-        if (this.isRunning) this.setState('idle');
-      }),
-      share({
-        resetOnError: true,
-        resetOnComplete: true,
-        resetOnRefCountZero: connectOnDemand
-          ? () => (this.isRunning ? timer(disconnectGraceMs, scheduler) : of(true))
-          : true,
+      sharedConnection({
+        ingest: (event) => this.ingest(event),
+        isRunning: () => this.isRunning,
+        onIdle: () => this.setState('idle'),
+        connectOnDemand,
+        disconnectGraceMs,
+        scheduler,
       }),
     );
   }
@@ -393,13 +369,10 @@ export class DaemonEventBridge {
   }
 
   /**
-   * One consumer: its backlog, then its live route in the router, with
-   * heartbeats, until stop (then `bridge_stopped`). It holds a reference on
-   * the shared daemon connection while subscribed (which emits nothing, so
-   * holding it costs nothing per event). While a log replay runs, live
-   * events wait in a buffer: the route is registered before the replay
-   * starts, the replay ends at the newest event the bridge had then, so no
-   * event is missed or sent twice.
+   * One consumer (see {@link BridgeConsumer.begin}): its backlog, then live
+   * events with heartbeats until stop (then `bridge_stopped`). Its reference
+   * on the shared daemon connection costs nothing per event: the connection
+   * emits nothing.
    */
   private consume<O>(key: RouteKey, backlog: () => Backlog, view: ConsumerView<O>): Observable<O> {
     return new Observable<O>((subscriber) => {
@@ -407,47 +380,8 @@ export class DaemonEventBridge {
       const consumer = new BridgeConsumer<O>(subscriber, key, this.host, view);
       subscriber.add(consumer);
       this.clock.join(consumer);
-      const plan = backlog();
-      if (plan.later === undefined) {
-        if (plan.notice !== undefined) consumer.emit(view.message(plan.notice));
-        for (const event of plan.events) consumer.emit(view.event(event));
-        consumer.afterSeq = this.seq;
-      } else {
-        consumer.waiting = [];
-        consumer.afterSeq = plan.afterSeq;
-      }
-      if (subscriber.closed) return;
-      this.router.addRoute(key.jobId, consumer);
-      consumer.routed = true;
-      if (plan.later !== undefined) {
-        subscriber.add(
-          plan.later.subscribe({
-            next: (message) => consumer.emit(view.message(message)),
-            complete: () => consumer.goLive(),
-          }),
-        );
-      }
-      this.holdConnection();
-      consumer.held = true;
+      consumer.begin(backlog(), this.seq);
     });
-  }
-
-  /**
-   * A consumer's reference on the shared connection, counted here: the
-   * connection has one subscriber for all consumers, so a consumer costs a
-   * counter, not a subscriber, and leaves in O(1).
-   */
-  private holdConnection(): void {
-    if (this.consumersHolding++ === 0 || this.consumerHold?.closed !== false) {
-      this.consumerHold = this.connection$.subscribe();
-    }
-  }
-
-  private releaseConnection(): void {
-    if (--this.consumersHolding > 0) return;
-    const hold = this.consumerHold;
-    this.consumerHold = undefined;
-    hold?.unsubscribe();
   }
 
   private setState(state: BridgeState): void {

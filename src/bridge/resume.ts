@@ -2,22 +2,13 @@ import { catchError, defer, EMPTY, filter, map, of, switchMap, type Observable }
 import { describeError } from '../errors.js';
 import type { BridgeLogger } from '../logger.js';
 import type { SseMessage } from '../sse/message.js';
-import { matchesRoute, type BridgeEvent, type RouteKey } from './bridge-consumer.js';
+import { matchesRoute, type Backlog, type BridgeEvent, type RouteKey } from './bridge-consumer.js';
 import type { BridgeTally } from './bridge-stats.js';
 import { streamResetMessage, type StreamResetReason } from './control-messages.js';
 import type { EventIntake } from './event-intake.js';
 import type { EventNumbering } from './event-numbering.js';
 import type { BridgeSource } from './event-source.js';
 import type { ReplayRing } from './replay-ring.js';
-
-/**
- * What a consumer replays before it goes live: events at hand, or (a log
- * resume older than the ring) a replay still to read, during which live
- * events wait.
- */
-export type Backlog =
-  | { readonly events: readonly BridgeEvent[]; readonly notice?: SseMessage; readonly later?: undefined }
-  | { readonly events: readonly []; readonly later: Observable<SseMessage>; readonly afterSeq: number };
 
 /** What a {@link ResumePlanner} reads of its bridge. */
 export interface ResumeContext {

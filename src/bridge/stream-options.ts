@@ -87,3 +87,18 @@ export function endAtTerminal<O>(
 ): MonoTypeOperatorFunction<O> {
   return until === 'terminal' ? takeWhile((item: O) => !isTerminal(item), true) : (source) => source;
 }
+
+/** Throws {@link InvalidArgumentError} unless `jobId` is a non-empty string. */
+export function requireJobId(method: string, jobId: unknown): void {
+  if (typeof jobId !== 'string' || jobId === '') {
+    throw new InvalidArgumentError(`${method}(jobId): jobId must be a non-empty string`);
+  }
+}
+
+/** Throws {@link InvalidArgumentError} unless `limit` is an integer of at least `min`. */
+export function requireLimit(method: string, limit: unknown, min: 0 | 1): void {
+  if (!Number.isSafeInteger(limit) || (limit as number) < min) {
+    const what = min === 0 ? 'a non-negative' : 'a positive';
+    throw new InvalidArgumentError(`${method}(limit): limit must be ${what} integer, got ${String(limit)}`);
+  }
+}
