@@ -61,28 +61,12 @@ export class InvalidArgumentError extends DaemonEventBridgeError {
   readonly code = 'ERR_INVALID_ARGUMENT';
 }
 
-/**
- * The message of any thrown value, for a person (no error name).
- *
- * @example
- * ```ts
- * process.stderr.write(`daemon-event-bridge: ${errorMessage(error)}\n`);
- * ```
- */
+/** The message of any thrown value, for a person (no error name). */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * A one-line description of any thrown value, for logs.
- *
- * @example
- * ```ts
- * import { describeError } from './errors.js';
- *
- * logger.warn('call failed', { error: describeError(error) }); // 'DaemonTimeoutError: …'
- * ```
- */
+/** A one-line description of any thrown value, for logs. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,7 +1,7 @@
 // The public surface of `daemon-event-bridge`. Every name is chosen here; a
 // change shows up in review as a diff of `api/daemon-event-bridge.api.md`.
 export { DaemonEventBridge, type BridgeState, type BridgeStats } from './bridge/bridge.js';
-export type { BridgeSource, SourceEvent } from './bridge/event-source.js';
+export type { BridgeSource } from './bridge/event-source.js';
 export type { BridgeOptions } from './bridge/bridge-options.js';
 export { toSseMessage } from './bridge/to-sse-message.js';
 export type { JobStreamOptions, StreamOptions } from './bridge/stream-options.js';
@@ -17,7 +17,6 @@ export {
   DaemonUnresponsiveError,
 } from './daemon/errors.js';
 export { JsonRpcErrorCode } from './daemon/json-rpc.js';
-export type { SkippedLineCounts } from './daemon/skip-counters.js';
 export { UnixSocketDaemonClient, type UnixSocketDaemonClientOptions } from './daemon/unix-socket-client.js';
 export { DaemonEventBridgeError, InvalidArgumentError, InvalidOptionsError } from './errors.js';
 export type {
@@ -25,7 +24,6 @@ export type {
   ConductorEventDataMap,
   DaemonEvent,
   EventOfType,
-  EventSelector,
   TypedMessage,
 } from './events/catalog.js';
 export { jobState, reduceJobState, type JobState } from './events/job-state.js';

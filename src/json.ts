@@ -10,17 +10,7 @@
  */
 export type JsonObject = Record<string, unknown>;
 
-/**
- * True for a plain JSON object: not `null`, not an array.
- *
- * @example
- * ```ts
- * import { isJsonObject } from './json.js';
- *
- * isJsonObject({ a: 1 }); // true
- * isJsonObject([1]);      // false
- * ```
- */
+/** True for a plain JSON object: not `null`, not an array. */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -19,30 +19,12 @@ export interface BridgeLogger {
   error(message: string, fields?: JsonObject): void;
 }
 
-/**
- * A logger that drops everything: the default of every `logger` option.
- *
- * @example
- * ```ts
- * import { silentLogger } from 'daemon-event-bridge';
- *
- * const logger = options.logger ?? silentLogger;
- * ```
- */
+/** A logger that drops everything: the default of every `logger` option. */
 export const silentLogger: BridgeLogger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
-/**
- * The zod schema of a `logger` option: an object with the four level functions.
- *
- * @example
- * ```ts
- * import { loggerSchema } from './logger.js';
- *
- * z.strictObject({ logger: loggerSchema.optional() });
- * ```
- */
+/** The zod schema of a `logger` option: an object with the four level functions. */
 export const loggerSchema = z.custom<BridgeLogger>(
   (value) =>
     typeof value === 'object' &&

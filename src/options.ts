@@ -5,45 +5,18 @@ import { InvalidOptionsError } from './errors.js';
 /** The longest delay a Node.js timer accepts, in ms (2**31 - 1). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/**
- * The zod schema of an integer option within `[min, max]`, whose error says so.
- *
- * @example
- * ```ts
- * import { MAX_TIMER_MS, integerOption } from './options.js';
- *
- * z.strictObject({ heartbeatMs: integerOption(1, MAX_TIMER_MS).default(30_000) });
- * ```
- */
+/** The zod schema of an integer option within `[min, max]`, whose error says so. */
 export function integerOption(min: number, max: number) {
   const error = `expected an integer from ${min} to ${max}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-/**
- * The zod schema of an optional callback option.
- *
- * @example
- * ```ts
- * import { callbackOption } from './options.js';
- *
- * z.strictObject({ onError: callbackOption<(error: unknown) => void>() });
- * ```
- */
+/** The zod schema of an optional callback option. */
 export function callbackOption<T>() {
   return z.custom<T>((value) => typeof value === 'function', { error: 'expected a function' }).optional();
 }
 
-/**
- * The zod schema of a `scheduler` option: an RxJS `SchedulerLike`, `asyncScheduler` by default.
- *
- * @example
- * ```ts
- * import { schedulerOption } from './options.js';
- *
- * z.strictObject({ scheduler: schedulerOption() });
- * ```
- */
+/** The zod schema of a `scheduler` option: an RxJS `SchedulerLike`, `asyncScheduler` by default. */
 export function schedulerOption() {
   return z
     .custom<SchedulerLike>(
@@ -64,12 +37,6 @@ export function schedulerOption() {
  * `Invalid bridge option "heartbeatMs": expected an integer from 1 to 2147483647, got 0`.
  *
  * @param owner The options' owner, as it appears in messages (`bridge`, `gateway`…).
- * @example
- * ```ts
- * import { parseOptions } from './options.js';
- *
- * const resolved = parseOptions(gatewayOptionsSchema, options, 'gateway');
- * ```
  */
 export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, owner: string): z.output<S> {
   const result = schema.safeParse(options);

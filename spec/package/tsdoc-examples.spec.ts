@@ -3,6 +3,8 @@ import { join, relative } from 'node:path';
 
 const src = join(__dirname, '..', '..', 'src');
 const ENTRIES = ['index.ts', 'http/index.ts', 'testing/index.ts', 'browser/index.ts', 'nats/index.ts'];
+/** The metrics entry is a module of its own (its exports are named in it). */
+const METRICS_ENTRY = 'http/metrics-prometheus.ts';
 
 /** Every name a package entry exports. */
 function publicNames(): Set<string> {
@@ -58,7 +60,30 @@ describe('TSDoc examples import the package names they use', () => {
 
   it('finds the package entries and examples', () => {
     expect(names.has('DaemonEventBridge')).toBe(true);
-    expect(files.flatMap(examples).length).toBeGreaterThan(100);
+    expect(files.flatMap(examples).length).toBeGreaterThan(50);
+  });
+
+  it('puts examples on the public surface only: exported names and the members of exported classes', () => {
+    const internal: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const metrics = relative(src, file) === METRICS_ENTRY;
+      for (const match of text.matchAll(/^([ \t]*)\/\*\*(?:(?!\*\/)[\s\S])*@example[\s\S]*?\*\/\n(.*)/gm)) {
+        const [, indent, declaration] = match;
+        // A member: public when its class or interface is.
+        const owner =
+          indent === ''
+            ? /^export (?:declare )?(?:abstract )?(?:async )?(?:class|function|const|interface|type) (\w+)/.exec(
+                declaration!,
+              )?.[1]
+            : [
+                ...text.slice(0, match.index).matchAll(/^export (?:abstract )?(?:class|interface) (\w+)/gm),
+              ].at(-1)?.[1];
+        const isPublic = owner !== undefined && (names.has(owner) || (metrics && indent === ''));
+        if (!isPublic) internal.push(`${relative(src, file)}: ${declaration!.trim().slice(0, 60)}`);
+      }
+    }
+    expect(internal).toEqual([]);
   });
 
   it.each(files.map((file) => [relative(src, file), file]))('%s', (_name, file) => {

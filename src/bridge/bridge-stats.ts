@@ -54,14 +54,7 @@ export interface BridgeStats {
   readonly conductors?: Readonly<Record<string, ConductorStats>>;
 }
 
-/**
- * One conductor as a log-fed bridge has seen it.
- *
- * @example
- * ```ts
- * const { events, lastEventAt } = bridge.stats().conductors?.['host-a'] ?? {};
- * ```
- */
+/** One conductor as a log-fed bridge has seen it. */
 export interface ConductorStats {
   readonly events: number;
   /** ISO 8601 time (the scheduler's clock) the last event arrived. */

@@ -42,16 +42,7 @@ export const TYPED_VIEW: ConsumerView<TypedMessage> = {
   endsJob: (item) => item.type === 'event' && TERMINAL_EVENTS.includes(item.name),
 };
 
-/**
- * The typed form of a bridge event, cached on it.
- *
- * @example
- * ```ts
- * import { typedEventOf } from './consumer-views.js';
- *
- * const typed = typedEventOf(bridgeEvent); // the same object for every consumer
- * ```
- */
+/** The typed form of a bridge event, cached on it. */
 export function typedEventOf(event: BridgeEvent): ConductorEvent {
   return (event.typed ??= toConductorEvent(event.message.event, event.raw, event.message.id));
 }

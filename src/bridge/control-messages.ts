@@ -2,16 +2,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { SseMessage } from '../sse/message.js';
 import { BRIDGE_STOPPED_EVENT, HEARTBEAT_EVENT, STREAM_RESET_EVENT } from '../sse/vocabulary.js';
 
-/**
- * The message every consumer gets when the bridge stops, just before it completes.
- *
- * @example
- * ```ts
- * import { BRIDGE_STOPPED } from 'daemon-event-bridge';
- *
- * if (message === BRIDGE_STOPPED) console.log('the bridge stopped');
- * ```
- */
+/** The message every consumer gets when the bridge stops, just before it completes. */
 export const BRIDGE_STOPPED: SseMessage = Object.freeze({ event: BRIDGE_STOPPED_EVENT, data: '{}' });
 
 /**
@@ -21,16 +12,7 @@ export function heartbeatMessage(scheduler: SchedulerLike): SseMessage {
   return { event: HEARTBEAT_EVENT, data: JSON.stringify({ timestamp: scheduler.now() / 1000 }) };
 }
 
-/**
- * Why a `lastEventId` could not be resumed.
- *
- * @example
- * ```ts
- * import type { StreamResetReason } from 'daemon-event-bridge';
- *
- * const { reason } = JSON.parse(message.data) as { reason: StreamResetReason };
- * ```
- */
+/** Why a `lastEventId` could not be resumed. */
 export type StreamResetReason = 'unknown_id' | 'expired';
 
 /**

@@ -22,14 +22,7 @@ export interface SourceEvent {
   readonly conductor?: string;
 }
 
-/**
- * Which events a log replay keeps.
- *
- * @example
- * ```ts
- * log.replay(41, 99, { conductor: 'host-a', jobId: 'nightly' });
- * ```
- */
+/** Which events a log replay keeps. */
 export interface ReplayFilter {
   readonly conductor?: string | undefined;
   readonly jobId?: string | undefined;
@@ -73,13 +66,6 @@ export interface BridgeSource {
 /**
  * The daemon as a {@link BridgeSource}: `streamMethod` for events,
  * `observerMethod` for history; the bridge numbers events.
- *
- * @example
- * ```ts
- * import { UnixSocketDaemonClient, daemonSource } from 'daemon-event-bridge';
- *
- * const source = daemonSource(new UnixSocketDaemonClient('/tmp/marianne.sock'));
- * ```
  */
 export function daemonSource(
   client: DaemonClient,
@@ -94,17 +80,7 @@ export function daemonSource(
   };
 }
 
-/**
- * True when `input` is a {@link BridgeSource} rather than a `DaemonClient`.
- *
- * @example
- * ```ts
- * import { daemonSource } from 'daemon-event-bridge';
- * import { isBridgeSource } from './event-source.js';
- *
- * const source = isBridgeSource(input) ? input : daemonSource(input);
- * ```
- */
+/** True when `input` is a {@link BridgeSource} rather than a `DaemonClient`. */
 export function isBridgeSource(input: DaemonClient | BridgeSource): input is BridgeSource {
   return typeof (input as BridgeSource).events === 'function' && 'numbering' in input;
 }

@@ -16,14 +16,6 @@ export interface Beater {
  * for a full period, then re-arms for the next deadline. Each consumer beats
  * exactly `periodMs` after its own last emission, heartbeat included, as with
  * the `heartbeat` operator, but an idle consumer holds no timer of its own.
- *
- * @example
- * ```ts
- * const clock = new HeartbeatClock(30_000, asyncScheduler);
- * clock.join(consumer); // consumer.beat() after 30 s of silence
- * clock.touch(consumer, asyncScheduler.now()); // on each emission
- * clock.leave(consumer);
- * ```
  */
 export class HeartbeatClock<M extends Beater = Beater> {
   private oldest: Beater | undefined;

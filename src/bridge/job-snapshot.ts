@@ -7,16 +7,7 @@ import type { BridgeEvent } from './bridge-consumer.js';
 import { typedEventOf } from './consumer-views.js';
 import { toSseMessage } from './to-sse-message.js';
 
-/**
- * The state folded from a job's events, oldest first; undefined when there are none.
- *
- * @example
- * ```ts
- * import { snapshotOf } from './job-snapshot.js';
- *
- * const state = snapshotOf(events); // JobState | undefined
- * ```
- */
+/** The state folded from a job's events, oldest first; undefined when there are none. */
 function snapshotOf(events: readonly ConductorEvent[]): JobState | undefined {
   return events.reduce<JobState | undefined>(reduceJobState, undefined);
 }
@@ -24,13 +15,6 @@ function snapshotOf(events: readonly ConductorEvent[]): JobState | undefined {
 /**
  * Observer history items as typed events (named as the bridge names them),
  * oldest first by `timestamp` (items without one keep their place).
- *
- * @example
- * ```ts
- * import { historyEvents } from './job-snapshot.js';
- *
- * const events = historyEvents(await firstValueFrom(bridge.observerEvents('nightly', 200)));
- * ```
  */
 function historyEvents(history: readonly JsonObject[]): ConductorEvent[] {
   const events = history.map((raw) => toConductorEvent(toSseMessage(raw).event, raw));

@@ -14,12 +14,6 @@ import { isJsonObject, type JsonObject } from '../json.js';
  * Reads a `daemon.observer_events` result: a list is taken as is, an object
  * yields its `events` list, anything else yields `[]`. Items that are not JSON
  * objects are dropped and reported through `onInvalid`.
- *
- * @example
- * ```ts
- * readObserverEvents({ events: [{ job_id: 'j' }] }); // [{ job_id: 'j' }]
- * readObserverEvents('nonsense');                 // []
- * ```
  */
 function readObserverEvents(result: unknown, onInvalid: (item: unknown) => void = () => {}): JsonObject[] {
   const list = Array.isArray(result) ? result : isJsonObject(result) ? result['events'] : undefined;
@@ -37,13 +31,6 @@ function readObserverEvents(result: unknown, onInvalid: (item: unknown) => void 
  * subscription makes one `call()` (e.g. `daemon.observer_events`) and emits
  * one array, then completes. A failure, or a result of the wrong shape,
  * yields `[]`; it never errors.
- *
- * @example
- * ```ts
- * import { observerHistory } from './observer-history.js';
- *
- * observerHistory(() => client.call('daemon.observer_events', { job_id: 'nightly', limit: 20 })).subscribe(render);
- * ```
  */
 export function observerHistory(
   call: () => ObservableInput<unknown>,

@@ -45,13 +45,6 @@ export interface JobStreamOptions extends StreamOptions {
  * The selection of `options.events` (with the terminal names when
  * `until: 'terminal'`), or undefined for every event; throws
  * `InvalidArgumentError` for a bad list or `until`.
- *
- * @example
- * ```ts
- * import { streamSelection } from './stream-options.js';
- *
- * const selection = streamSelection('jobEvents', { events: ['sheet.*'], until: 'terminal' });
- * ```
  */
 export function streamSelection(method: string, options: JobStreamOptions): EventSelection | undefined {
   const { events, until } = options;
@@ -73,13 +66,6 @@ export function streamSelection(method: string, options: JobStreamOptions): Even
 /**
  * `until: 'terminal'`: the stream up to and including the first item that
  * `isTerminal` says ends the job; otherwise the stream as it is.
- *
- * @example
- * ```ts
- * import { endAtTerminal } from './stream-options.js';
- *
- * stream.pipe(endAtTerminal('terminal', (m) => m.event === 'job.completed'));
- * ```
  */
 export function endAtTerminal<O>(
   until: JobStreamOptions['until'],

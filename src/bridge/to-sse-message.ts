@@ -26,9 +26,8 @@ export function toSseMessage(raw: JsonObject, id?: string): SseMessage {
  * literal's: equal to one for `toStrictEqual`, JSON and spreads) built with
  * `new`. V8 moves a literal's allocation site to the old generation once most
  * of its objects survive a scavenge, as the replay ring's do while it fills;
- * from then on every event costs major-collection work (in-process dispatch
- * fell from ~370k to ~240k events/s in two runs of three). V8 tracks
- * allocation sites for literals and arrays, not for `new`.
+ * from then on every event costs major-collection work (BENCHMARKS.md,
+ * round 3). V8 tracks allocation sites for literals and arrays, not for `new`.
  */
 const NumberedMessage = function (
   this: { event: string; data: string; id: string },

@@ -31,18 +31,7 @@ export type GatewayEvent =
       readonly raw: string;
     };
 
-/**
- * The states of a {@link GatewayEvent} of type `state`.
- *
- * @example
- * ```ts
- * import type { GatewayConnectionState } from 'daemon-event-bridge/browser';
- *
- * const label: Record<GatewayConnectionState, string> = {
- *   connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…', closed: 'Offline',
- * };
- * ```
- */
+/** The states of a {@link GatewayEvent} of type `state`. */
 export type GatewayConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /**

@@ -15,9 +15,10 @@
  * @packageDocumentation
  */
 export { gatewayEvents, type GatewayEventsOptions } from './gateway-events.js';
-export type { GatewayEvent } from './gateway-event.js';
+export type { GatewayConnectionState, GatewayEvent } from './gateway-event.js';
 export { CONTROL_EVENTS } from '../sse/vocabulary.js';
 export { EventSourceUnavailableError } from './errors.js';
-export { jobState, reduceJobState } from '../events/job-state.js';
+export type { TypedMessage } from '../events/catalog.js';
+export { jobState, reduceJobState, type JobState } from '../events/job-state.js';
 export { toConductorEvent } from '../events/to-conductor-event.js';
 export { ofEventType } from '../operators/of-event-type.js';

@@ -3,29 +3,13 @@ import type { JsonRpcConnection } from './json-rpc-connection.js';
 import { isNotification } from './json-rpc.js';
 import type { SkipCounters } from './skip-counters.js';
 
-/**
- * A pooled connection handed to a call; `reused` when it served an earlier call.
- *
- * @example
- * ```ts
- * pool.acquire(({ connection, reused }) => console.log(reused ? 'warm' : 'new', connection.isOpen));
- * ```
- */
+/** A pooled connection handed to a call; `reused` when it served an earlier call. */
 export interface Lease {
   readonly connection: JsonRpcConnection;
   readonly reused: boolean;
 }
 
-/**
- * Limits of a {@link ConnectionPool}.
- *
- * @example
- * ```ts
- * import type { ConnectionPoolLimits } from './connection-pool.js';
- *
- * const limits: ConnectionPoolLimits = { size: 8, idleTimeoutMs: 60_000 };
- * ```
- */
+/** Limits of a {@link ConnectionPool}. */
 export interface ConnectionPoolLimits {
   /** The most connections open or opening at once. */
   readonly size: number;
@@ -48,18 +32,6 @@ const ignore = (): void => {};
  * after a proper answer, or {@link discard} when the connection can no longer
  * be trusted. Idle connections close themselves after `idleTimeoutMs`; what
  * the daemon sends on them is counted as skipped.
- *
- * @example
- * ```ts
- * import { ConnectionPool } from './connection-pool.js';
- *
- * const pool = new ConnectionPool({ size: 8, idleTimeoutMs: 60_000 }, openConnection, skips);
- * const cancel = pool.acquire(({ connection }) => {
- *   connection.handler = handlerOfThisCall;
- *   connection.send(request);
- * });
- * // on answer: pool.release(connection); on timeout: cancel(); pool.discard(connection)
- * ```
  */
 export class ConnectionPool {
   private readonly members = new Set<JsonRpcConnection>();

@@ -2,14 +2,7 @@ import type { Observable, ObservableInput } from 'rxjs';
 import type { JsonObject } from '../json.js';
 import type { SkippedLineCounts } from './skip-counters.js';
 
-/**
- * Optional callbacks a {@link DaemonClient} may honour for one streaming call.
- *
- * @example
- * ```ts
- * client.stream('daemon.monitor.stream', {}, { onOpen: () => console.log('socket connected') });
- * ```
- */
+/** Optional callbacks a {@link DaemonClient} may honour for one streaming call. */
 export interface StreamHooks {
   /**
    * Called once when the streaming request has been sent on an open

@@ -5,14 +5,6 @@ import type { DaemonEvent } from '../events/catalog.js';
  * The zod schema of one event of the daemon's bus (the conductor's
  * ObserverEvent). Field types are checked where a field is present; `job_id`
  * may be absent or `null` for daemon-wide events; unknown fields are kept.
- *
- * @example
- * ```ts
- * import { daemonEventSchema } from './daemon-event.js';
- *
- * const result = daemonEventSchema.safeParse(params);
- * if (!result.success) skipped++;
- * ```
  */
 export const daemonEventSchema: z.ZodType<DaemonEvent> = z.looseObject({
   job_id: z.string().nullish(),
@@ -25,14 +17,9 @@ export const daemonEventSchema: z.ZodType<DaemonEvent> = z.looseObject({
 
 /**
  * True exactly when {@link daemonEventSchema} accepts `value`, without
- * building zod's result (about 10× cheaper per event). The schema stays the
+ * building zod's result (cheaper per event: BENCHMARKS.md). The schema stays the
  * boundary and the source of error messages: run it when this returns false.
  * `spec/daemon/daemon-event.spec.ts` checks that both agree on arbitrary input.
- *
- * @example
- * ```ts
- * if (!isDaemonEvent(raw)) reason = daemonEventSchema.safeParse(raw).error?.issues[0]?.message;
- * ```
  */
 export function isDaemonEvent(value: unknown): value is DaemonEvent {
   if (!isObject(value)) return false;

@@ -8,42 +8,17 @@ import { NdjsonSplitter } from './ndjson.js';
  * a NUL character (`nul`, binary garbage: JSON text never does), otherwise not
  * JSON (`not_json`, an empty line included), JSON but not a JSON-RPC message
  * (`not_json_rpc`), or longer than `maxMessageBytes` (`oversize`).
- *
- * @example
- * ```ts
- * import type { SkipReason } from './json-rpc-connection.js';
- *
- * const reason: SkipReason = 'oversize';
- * ```
  */
 export type SkipReason = 'invalid_utf8' | 'nul' | 'not_json' | 'not_json_rpc' | 'oversize';
 
-/**
- * A skipped line: why, a short sample of it, and its parsed JSON when it was JSON.
- *
- * @example
- * ```ts
- * import type { SkippedLine } from './json-rpc-connection.js';
- *
- * const line: SkippedLine = { reason: 'not_json_rpc', sample: '{"id":3}', value: { id: 3 } };
- * ```
- */
+/** A skipped line: why, a short sample of it, and its parsed JSON when it was JSON. */
 export interface SkippedLine {
   readonly reason: SkipReason;
   readonly sample: string;
   readonly value?: unknown;
 }
 
-/**
- * What a {@link JsonRpcConnection} reports to its owner.
- *
- * @example
- * ```ts
- * import type { JsonRpcConnectionHandler } from './json-rpc-connection.js';
- *
- * const handler: JsonRpcConnectionHandler = { connect() {}, message: console.log, skip: console.warn, close() {} };
- * ```
- */
+/** What a {@link JsonRpcConnection} reports to its owner. */
 export interface JsonRpcConnectionHandler {
   /** The socket is connected; requests may be sent. */
   connect(): void;
@@ -61,16 +36,7 @@ export interface JsonRpcConnectionHandler {
   close(error: Error | undefined): void;
 }
 
-/**
- * Options of {@link JsonRpcConnection}.
- *
- * @example
- * ```ts
- * import type { JsonRpcConnectionOptions } from './json-rpc-connection.js';
- *
- * const options: JsonRpcConnectionOptions = { connectTimeoutMs: 5_000, maxMessageBytes: 16 * 1024 * 1024 };
- * ```
- */
+/** Options of {@link JsonRpcConnection}. */
 export interface JsonRpcConnectionOptions {
   readonly connectTimeoutMs: number;
   readonly maxMessageBytes: number;
@@ -90,18 +56,6 @@ const CONNECT_FAILURES: Readonly<Record<string, string>> = {
  * connects with a timeout, writes requests as lines, and reports each line it
  * reads as a validated message or a skipped line. The owner decides what the
  * messages mean (a pooled call, or a stream) through a swappable handler.
- *
- * @example
- * ```ts
- * import { JsonRpcConnection } from './json-rpc-connection.js';
- *
- * const connection = new JsonRpcConnection('/tmp/marianne.sock', options, {
- *   connect: () => connection.send('{"jsonrpc":"2.0","method":"daemon.health","params":{},"id":1}'),
- *   message: (message) => console.log(message),
- *   skip: (line) => console.warn(line.reason),
- *   close: (error) => console.log('closed', error),
- * });
- * ```
  */
 export class JsonRpcConnection {
   private readonly socket: Socket;

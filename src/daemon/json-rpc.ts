@@ -31,28 +31,14 @@ export const JsonRpcErrorCode = {
 const jsonrpc = z.literal('2.0');
 const requestId = z.union([z.number(), z.string()]);
 
-/**
- * The zod schema of a JSON-RPC error object (`{code, message, data?}`).
- *
- * @example
- * ```ts
- * jsonRpcErrorObjectSchema.parse({ code: -32000, message: 'Job not found', data: null });
- * ```
- */
+/** The zod schema of a JSON-RPC error object (`{code, message, data?}`). */
 const jsonRpcErrorObjectSchema = z.looseObject({
   code: z.number().int(),
   message: z.string(),
   data: z.unknown().optional(),
 });
 
-/**
- * The zod schema of a success response: `result` present (it may be `null`), no `error`.
- *
- * @example
- * ```ts
- * jsonRpcSuccessResponseSchema.safeParse({ jsonrpc: '2.0', result: null, id: 1 }).success; // true
- * ```
- */
+/** The zod schema of a success response: `result` present (it may be `null`), no `error`. */
 const jsonRpcSuccessResponseSchema = z.looseObject({
   jsonrpc,
   result: z.unknown(),
@@ -60,14 +46,7 @@ const jsonRpcSuccessResponseSchema = z.looseObject({
   id: requestId,
 });
 
-/**
- * The zod schema of an error response: `error` present, no `result`; `id` may be `null`.
- *
- * @example
- * ```ts
- * jsonRpcErrorResponseSchema.safeParse({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }).success; // true
- * ```
- */
+/** The zod schema of an error response: `error` present, no `result`; `id` may be `null`. */
 const jsonRpcErrorResponseSchema = z.looseObject({
   jsonrpc,
   error: jsonRpcErrorObjectSchema,
@@ -75,24 +54,10 @@ const jsonRpcErrorResponseSchema = z.looseObject({
   id: requestId.nullable(),
 });
 
-/**
- * The zod schema of any JSON-RPC 2.0 response.
- *
- * @example
- * ```ts
- * jsonRpcResponseSchema.safeParse({ jsonrpc: '2.0', id: 1 }).success; // false: neither result nor error
- * ```
- */
+/** The zod schema of any JSON-RPC 2.0 response. */
 const jsonRpcResponseSchema = z.union([jsonRpcSuccessResponseSchema, jsonRpcErrorResponseSchema]);
 
-/**
- * The zod schema of a notification: a `method`, optional `params`, and no `id`.
- *
- * @example
- * ```ts
- * jsonRpcNotificationSchema.safeParse({ jsonrpc: '2.0', method: 'monitor.event', params: {} }).success; // true
- * ```
- */
+/** The zod schema of a notification: a `method`, optional `params`, and no `id`. */
 const jsonRpcNotificationSchema = z.looseObject({
   jsonrpc,
   method: z.string(),
@@ -103,14 +68,6 @@ const jsonRpcNotificationSchema = z.looseObject({
 /**
  * The zod schema of a request as a daemon receives it: params an object, an
  * array or `null`; without `id` it is a notification and gets no response.
- *
- * @example
- * ```ts
- * import { jsonRpcRequestSchema } from './json-rpc.js';
- *
- * const request = jsonRpcRequestSchema.parse(JSON.parse(line));
- * if (request.id !== undefined) answer(request.id);
- * ```
  */
 export const jsonRpcRequestSchema = z.looseObject({
   jsonrpc,
@@ -119,79 +76,28 @@ export const jsonRpcRequestSchema = z.looseObject({
   id: requestId.optional(),
 });
 
-/**
- * The zod schema of what a client reads from the daemon: a response or a notification.
- *
- * @example
- * ```ts
- * const message = jsonRpcIncomingSchema.parse(JSON.parse(line));
- * ```
- */
+/** The zod schema of what a client reads from the daemon: a response or a notification. */
 const jsonRpcIncomingSchema = z.union([jsonRpcResponseSchema, jsonRpcNotificationSchema]);
 
-/**
- * Any JSON-RPC response.
- *
- * @example
- * ```ts
- * import type { JsonRpcResponse } from './json-rpc.js';
- *
- * const failed = (response: JsonRpcResponse) => 'error' in response && response.error !== undefined;
- * ```
- */
+/** Any JSON-RPC response. */
 export type JsonRpcResponse = z.infer<typeof jsonRpcResponseSchema>;
 
-/**
- * A JSON-RPC notification, e.g. one `monitor.event` of a stream.
- *
- * @example
- * ```ts
- * import type { JsonRpcNotification } from './json-rpc.js';
- *
- * const note: JsonRpcNotification = { jsonrpc: '2.0', method: 'monitor.event', params: { event: 'sheet.started' } };
- * ```
- */
+/** A JSON-RPC notification, e.g. one `monitor.event` of a stream. */
 export type JsonRpcNotification = z.infer<typeof jsonRpcNotificationSchema>;
 
-/**
- * A message a client reads from the daemon.
- *
- * @example
- * ```ts
- * import { type JsonRpcIncoming, isNotification } from './json-rpc.js';
- *
- * const isNotification = (message: JsonRpcIncoming) => 'method' in message;
- * ```
- */
+/** A message a client reads from the daemon. */
 export type JsonRpcIncoming = z.infer<typeof jsonRpcIncomingSchema>;
 
 /**
  * The outcome of {@link parseIncoming}: a valid message, or why the line was
  * rejected (`value` is the parsed JSON when the line was JSON).
- *
- * @example
- * ```ts
- * import type { ParsedIncoming } from './json-rpc.js';
- *
- * const parsed: ParsedIncoming = { ok: false, reason: 'not_json' };
- * ```
  */
 export type ParsedIncoming =
   | { readonly ok: true; readonly message: JsonRpcIncoming }
   | { readonly ok: false; readonly reason: 'not_json' }
   | { readonly ok: false; readonly reason: 'not_json_rpc'; readonly value: unknown };
 
-/**
- * Parses and validates one line read from the daemon.
- *
- * @example
- * ```ts
- * import { parseIncoming } from './json-rpc.js';
- *
- * const parsed = parseIncoming('{"jsonrpc":"2.0","result":{"ok":true},"id":1}');
- * if (parsed.ok && 'id' in parsed.message) settle(parsed.message);
- * ```
- */
+/** Parses and validates one line read from the daemon. */
 export function parseIncoming(line: string): ParsedIncoming {
   let value: unknown;
   try {
@@ -203,16 +109,7 @@ export function parseIncoming(line: string): ParsedIncoming {
   return result.success ? { ok: true, message: result.data } : { ok: false, reason: 'not_json_rpc', value };
 }
 
-/**
- * True for a notification (a message with a `method` and no `id`), false for a response.
- *
- * @example
- * ```ts
- * import { isNotification } from './json-rpc.js';
- *
- * if (isNotification(message)) emit(message.params);
- * ```
- */
+/** True for a notification (a message with a `method` and no `id`), false for a response. */
 export function isNotification(message: JsonRpcIncoming): message is JsonRpcNotification {
   return message.id === undefined;
 }
@@ -221,13 +118,6 @@ export function isNotification(message: JsonRpcIncoming): message is JsonRpcNoti
  * The line (without its newline) of a request with an id. Throws
  * {@link InvalidArgumentError} for an empty method, params that are not a
  * JSON object, or params JSON cannot encode.
- *
- * @example
- * ```ts
- * import { encodeRequest } from './json-rpc.js';
- *
- * connection.send(encodeRequest('daemon.observer_events', { job_id: 'nightly', limit: 20 }, 7));
- * ```
  */
 export function encodeRequest(method: string, params: JsonObject, id: number): string {
   if (typeof method !== 'string' || method === '') {
@@ -244,29 +134,12 @@ export function encodeRequest(method: string, params: JsonObject, id: number): s
 /**
  * True when `response` answers request `id`. An error response with a null id
  * counts too: on a connection with one request in flight it can only be about that one.
- *
- * @example
- * ```ts
- * import { answers, isNotification } from './json-rpc.js';
- *
- * if (!isNotification(message) && answers(message, 7)) settle(message);
- * ```
  */
 export function answers(response: JsonRpcResponse, id: number): boolean {
   return response.id === id || (response.id === null && 'error' in response);
 }
 
-/**
- * The {@link DaemonRpcError} of an error response, or `undefined` for a success.
- *
- * @example
- * ```ts
- * import { rpcError } from './json-rpc.js';
- *
- * const error = rpcError(response, 'job.status');
- * if (error !== undefined) throw error;
- * ```
- */
+/** The {@link DaemonRpcError} of an error response, or `undefined` for a success. */
 export function rpcError(response: JsonRpcResponse, method: string): DaemonRpcError | undefined {
   if (!('error' in response) || response.error === undefined) return undefined;
   const { code, message, data } = response.error;

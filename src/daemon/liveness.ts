@@ -17,21 +17,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 
-/**
- * How {@link failWhenUnresponsive} probes.
- *
- * @example
- * ```ts
- * import { asyncScheduler } from 'rxjs';
- * import type { LivenessConfig } from './liveness.js';
- *
- * const config: LivenessConfig = {
- *   probe: () => client.call('daemon.health'),
- *   intervalMs: 10_000, timeoutMs: 5_000, maxMisses: 3, scheduler: asyncScheduler,
- *   unresponsive: (misses) => new Error(`${misses} probes unanswered`),
- * };
- * ```
- */
+/** How {@link failWhenUnresponsive} probes. */
 export interface LivenessConfig {
   /** One probe: its first value (or completion) is an answer; an error or no answer in time is a miss. */
   readonly probe: () => ObservableInput<unknown>;
@@ -59,20 +45,6 @@ interface Tally {
  * `timeoutMs`, the stream errors with `unresponsive(misses, cause)` (and the
  * source is unsubscribed). An answer resets the count. Probing starts with
  * the subscription and ends with the source.
- *
- * @example
- * ```ts
- * import { asyncScheduler } from 'rxjs';
- * import { failWhenUnresponsive } from './liveness.js';
- *
- * events$.pipe(
- *   failWhenUnresponsive({
- *     probe: () => client.call('daemon.health'),
- *     intervalMs: 10_000, timeoutMs: 5_000, maxMisses: 3, scheduler: asyncScheduler,
- *     unresponsive: (misses, cause) => new Error(`daemon hung: ${misses} probes unanswered`, { cause }),
- *   }),
- * );
- * ```
  */
 export function failWhenUnresponsive<T>(config: LivenessConfig): MonoTypeOperatorFunction<T> {
   return (source) =>

@@ -6,13 +6,6 @@ import { isUtf8 } from 'node:buffer';
  * length when it was found too long, a lower bound of its full length); or,
  * when the splitter rejects invalid UTF-8, the report of a line that is not
  * UTF-8 (`bytes`: its length).
- *
- * @example
- * ```ts
- * import type { NdjsonItem } from './ndjson.js';
- *
- * const item: NdjsonItem = { type: 'oversize', bytes: 16_777_300 };
- * ```
  */
 export type NdjsonItem =
   | { readonly type: 'line'; readonly line: string }
@@ -36,18 +29,6 @@ const CR = 0x0d;
  * not) is never buffered whole: as soon as it passes the limit its bytes are
  * dropped, one `oversize` item is reported, and everything up to the next
  * `\n` is skipped. {@link bufferedBytes} never exceeds `maxLineBytes`.
- *
- * @example
- * ```ts
- * import { of } from 'rxjs';
- * import { NdjsonSplitter } from './ndjson.js';
- *
- * const splitter = new NdjsonSplitter(16 * 1024 * 1024);
- * socket.on('data', (chunk: Buffer) => {
- *   for (const item of splitter.push(chunk)) if (item.type === 'line') handle(item.line);
- * });
- * socket.on('end', () => splitter.end().forEach((item) => item.type === 'line' && handle(item.line)));
- * ```
  */
 export class NdjsonSplitter {
   private pending: Buffer[] = [];

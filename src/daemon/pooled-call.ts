@@ -13,17 +13,7 @@ import type { JsonRpcConnection, JsonRpcConnectionHandler, SkippedLine } from '.
 import { answers, isNotification, rpcError, type JsonRpcIncoming } from './json-rpc.js';
 import type { SkipCounters } from './skip-counters.js';
 
-/**
- * What every {@link PooledCall} of one client shares.
- *
- * @example
- * ```ts
- * import type { PooledCallContext } from './pooled-call.js';
- *
- * const context: PooledCallContext = { pool, skips, logger, scheduler, socketPath, timeoutMs: 30_000,
- *   acquireTimeoutMs: 30_000, mayRetry: () => !closed, onStaleRetry: () => staleRetries++ };
- * ```
- */
+/** What every {@link PooledCall} of one client shares. */
 export interface PooledCallContext {
   readonly pool: ConnectionPool;
   readonly skips: SkipCounters;
@@ -39,16 +29,7 @@ export interface PooledCallContext {
   onStaleRetry(): void;
 }
 
-/**
- * The outcome of a call, given once: an error, or the result.
- *
- * @example
- * ```ts
- * import type { Settle } from './pooled-call.js';
- *
- * const settle: Settle = (error, result) => (error === undefined ? resolve(result) : reject(error));
- * ```
- */
+/** The outcome of a call, given once: an error, or the result. */
 export type Settle = (error: Error | undefined, result?: unknown) => void;
 
 /**
@@ -61,17 +42,6 @@ export type Settle = (error: Error | undefined, result?: unknown) => void;
  * anything else it is closed, since a late answer could still arrive on it. A
  * reused connection that turns out closed by the daemon before answering a
  * byte is retried once on a fresh one (the daemon may have run the request).
- *
- * @example
- * ```ts
- * import { DaemonClientClosedError } from 'daemon-event-bridge';
- * import { PooledCall } from './pooled-call.js';
- *
- * const call = new PooledCall(context, 'daemon.health', 7, request, settle);
- * call.start();
- * // later, if the caller gives up:
- * call.fail(new DaemonClientClosedError());
- * ```
  */
 export class PooledCall {
   private connection: JsonRpcConnection | undefined;

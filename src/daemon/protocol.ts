@@ -3,28 +3,10 @@
  * share: the client in this folder and the fake daemon in `testing/`.
  */
 
-/**
- * The conductor's default socket path.
- *
- * @example
- * ```ts
- * import { DEFAULT_SOCKET_PATH, UnixSocketDaemonClient } from 'daemon-event-bridge';
- *
- * new UnixSocketDaemonClient(process.env.MARIANNE_SOCKET ?? DEFAULT_SOCKET_PATH);
- * ```
- */
+/** The conductor's default socket path. */
 export const DEFAULT_SOCKET_PATH = '/tmp/marianne.sock';
 
-/**
- * The conductor's maximum message size: 16 MiB.
- *
- * @example
- * ```ts
- * import { DEFAULT_MAX_MESSAGE_BYTES, UnixSocketDaemonClient } from 'daemon-event-bridge';
- *
- * new UnixSocketDaemonClient(undefined, { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES / 4 });
- * ```
- */
+/** The conductor's maximum message size: 16 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** The streaming method that carries every event of the daemon's bus. */

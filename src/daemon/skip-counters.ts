@@ -37,17 +37,7 @@ const KEY_OF: Readonly<Record<SkipReason, keyof SkippedLineCounts>> = {
   oversize: 'oversize',
 };
 
-/**
- * Counts and logs what a daemon client skips, per cause.
- *
- * @example
- * ```ts
- * import { SkipCounters } from './skip-counters.js';
- *
- * const skips = new SkipCounters(logger);
- * const handler = { ...rest, skip: (line: SkippedLine) => skips.line(line, 'daemon.monitor.stream') };
- * ```
- */
+/** Counts and logs what a daemon client skips, per cause. */
 export class SkipCounters {
   private readonly counts: Counts = {
     invalidUtf8: 0,

@@ -6,16 +6,7 @@ import type { JsonRpcConnection, JsonRpcConnectionHandler } from './json-rpc-con
 import { answers, isNotification, rpcError, type JsonRpcIncoming } from './json-rpc.js';
 import type { SkipCounters } from './skip-counters.js';
 
-/**
- * What one {@link StreamCall} needs.
- *
- * @example
- * ```ts
- * import type { StreamRequest } from './stream-call.js';
- *
- * const request: StreamRequest = { method: 'daemon.monitor.stream', id: 3, line: encodeRequest('daemon.monitor.stream', {}, 3), hooks: {} };
- * ```
- */
+/** What one {@link StreamCall} needs. */
 export interface StreamRequest {
   readonly method: string;
   readonly id: number;
@@ -32,18 +23,6 @@ const ignore = (): void => {};
  * of each notification, completes on the final result or a clean close by
  * the daemon, errors on an error response or a broken connection. Other
  * lines are counted as skipped.
- *
- * @example
- * ```ts
- * import type { JsonObject } from 'daemon-event-bridge';
- * import { Observable } from 'rxjs';
- * import { StreamCall } from './stream-call.js';
- *
- * new Observable<JsonObject>((subscriber) => {
- *   const stream = new StreamCall(request, subscriber, openConnection, skips, logger);
- *   return () => stream.end();
- * });
- * ```
  */
 export class StreamCall {
   private readonly connection: JsonRpcConnection;

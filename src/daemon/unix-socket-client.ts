@@ -74,15 +74,7 @@ export interface UnixSocketDaemonClientOptions {
   logger?: BridgeLogger;
 }
 
-/**
- * A snapshot of a {@link UnixSocketDaemonClient}'s connections and counters.
- *
- * @example
- * ```ts
- * const { skipped } = client.stats();
- * if (skipped.notJson + skipped.notJsonRpc > 0) console.warn('the daemon sent garbage');
- * ```
- */
+/** A snapshot of a {@link UnixSocketDaemonClient}'s connections and counters. */
 export interface DaemonClientStats {
   readonly pool: {
     /** Pooled connections open or opening (idle + busy). */

@@ -5,46 +5,19 @@
  * conductor always sends them, and every object keeps unknown fields.
  */
 
-/**
- * Fields a payload may carry beyond those typed: kept, typed `unknown`.
- *
- * @example
- * ```ts
- * import type { OpenFields } from 'daemon-event-bridge';
- *
- * const data: OpenFields = { anything: 1 };
- * ```
- */
+/** Fields a payload may carry beyond those typed: kept, typed `unknown`. */
 export interface OpenFields {
   readonly [field: string]: unknown;
 }
 
-/**
- * `sheet.started`: a sheet's attempt began.
- *
- * @example
- * ```ts
- * import type { SheetStartedData } from 'daemon-event-bridge';
- *
- * const data: SheetStartedData = { instrument: 'claude-code', attempt: 1 };
- * ```
- */
+/** `sheet.started`: a sheet's attempt began. */
 interface SheetStartedData extends OpenFields {
   readonly instrument?: string;
   /** 1 for the first attempt. */
   readonly attempt?: number;
 }
 
-/**
- * `sheet.completed` and `sheet.failed`: how an attempt ended.
- *
- * @example
- * ```ts
- * import type { SheetResultData } from 'daemon-event-bridge';
- *
- * const data: SheetResultData = { attempt: 1, success: false, cost_usd: 0.08, error_classification: 'validation_failed' };
- * ```
- */
+/** `sheet.completed` and `sheet.failed`: how an attempt ended. */
 export interface SheetResultData extends OpenFields {
   readonly instrument?: string;
   readonly attempt?: number;
@@ -58,89 +31,35 @@ export interface SheetResultData extends OpenFields {
   readonly model_used?: string;
 }
 
-/**
- * `sheet.retrying`: the next attempt and when it starts.
- *
- * @example
- * ```ts
- * import type { SheetRetryingData } from 'daemon-event-bridge';
- *
- * const data: SheetRetryingData = { attempt: 2, delay_seconds: 30 };
- * ```
- */
+/** `sheet.retrying`: the next attempt and when it starts. */
 interface SheetRetryingData extends OpenFields {
   /** The attempt about to start. */
   readonly attempt?: number;
   readonly delay_seconds?: number;
 }
 
-/**
- * `sheet.skipped`.
- *
- * @example
- * ```ts
- * import type { SheetSkippedData } from 'daemon-event-bridge';
- *
- * const data: SheetSkippedData = { reason: 'dependency failed' };
- * ```
- */
+/** `sheet.skipped`. */
 interface SheetSkippedData extends OpenFields {
   readonly reason?: string;
 }
 
-/**
- * `rate_limit.active`: an instrument is rate-limited.
- *
- * @example
- * ```ts
- * import type { RateLimitActiveData } from 'daemon-event-bridge';
- *
- * const data: RateLimitActiveData = { instrument: 'claude-code', seconds_remaining: 120 };
- * ```
- */
+/** `rate_limit.active`: an instrument is rate-limited. */
 interface RateLimitActiveData extends OpenFields {
   readonly instrument?: string;
   readonly seconds_remaining?: number;
 }
 
-/**
- * `job.cost_update`: the job's cost so far.
- *
- * @example
- * ```ts
- * import type { JobCostUpdateData } from 'daemon-event-bridge';
- *
- * const data: JobCostUpdateData = { total_cost_usd: 1.18 };
- * ```
- */
+/** `job.cost_update`: the job's cost so far. */
 export interface JobCostUpdateData extends OpenFields {
   readonly total_cost_usd?: number;
 }
 
-/**
- * `job.completed` and `job.failed` (sent with `sheet_num` 0).
- *
- * @example
- * ```ts
- * import type { JobEndedData } from 'daemon-event-bridge';
- *
- * const data: JobEndedData = { all_success: true };
- * ```
- */
+/** `job.completed` and `job.failed` (sent with `sheet_num` 0). */
 interface JobEndedData extends OpenFields {
   readonly all_success?: boolean;
 }
 
-/**
- * `monitor.anomaly`: a daemon-wide warning (usually without `job_id`).
- *
- * @example
- * ```ts
- * import type { MonitorAnomalyData } from 'daemon-event-bridge';
- *
- * const data: MonitorAnomalyData = { anomaly_type: 'memory_spike', severity: 'warning' };
- * ```
- */
+/** `monitor.anomaly`: a daemon-wide warning (usually without `job_id`). */
 interface MonitorAnomalyData extends OpenFields {
   readonly anomaly_type?: string;
   readonly severity?: string;
@@ -150,16 +69,7 @@ interface MonitorAnomalyData extends OpenFields {
   readonly threshold?: number;
 }
 
-/**
- * `observer.*` (sent with `event_type`): what the conductor's observer saw.
- *
- * @example
- * ```ts
- * import type { ObserverEventData } from 'daemon-event-bridge';
- *
- * const data: ObserverEventData = { path: 'CHANGELOG.md' };
- * ```
- */
+/** `observer.*` (sent with `event_type`): what the conductor's observer saw. */
 export interface ObserverEventData extends OpenFields {
   readonly path?: string;
 }
@@ -195,16 +105,7 @@ export interface ConductorEventDataMap {
   'baton.job.timeout': OpenFields;
 }
 
-/**
- * An event name of the catalog.
- *
- * @example
- * ```ts
- * import type { KnownEventName } from 'daemon-event-bridge';
- *
- * const name: KnownEventName = 'sheet.failed';
- * ```
- */
+/** An event name of the catalog. */
 export type KnownEventName = keyof ConductorEventDataMap;
 
 /**
@@ -246,15 +147,6 @@ export interface DaemonEvent<D extends OpenFields = OpenFields> {
  * One daemon event on a typed stream: its name (the event's `event`, else
  * `event_type`, else `daemon_event`), its id, its job and the daemon's
  * object, parsed once by the bridge and shared (frozen) by every consumer.
- *
- * @example
- * ```ts
- * import type { JobCostUpdateData, TypedEvent } from 'daemon-event-bridge';
- *
- * function cost(event: TypedEvent<'job.cost_update', JobCostUpdateData>): number | undefined {
- *   return event.event.data?.total_cost_usd;
- * }
- * ```
  */
 export interface TypedEvent<N extends string = string, D extends OpenFields = OpenFields> {
   readonly type: 'event';
@@ -315,32 +207,14 @@ type EventsUnder<P extends string> =
 
 type DataOfFamily<N extends string> = N extends `observer.${string}` ? ObserverEventData : OpenFields;
 
-/**
- * A heartbeat on a typed stream: nothing was sent for `heartbeatMs`.
- *
- * @example
- * ```ts
- * import type { HeartbeatControl } from 'daemon-event-bridge';
- *
- * const beat: HeartbeatControl = { type: 'heartbeat', timestamp: 1764000000 };
- * ```
- */
+/** A heartbeat on a typed stream: nothing was sent for `heartbeatMs`. */
 interface HeartbeatControl {
   readonly type: 'heartbeat';
   /** Unix seconds (the bridge's scheduler). */
   readonly timestamp: number;
 }
 
-/**
- * The last item of a typed stream when the bridge stops.
- *
- * @example
- * ```ts
- * import type { BridgeStoppedControl } from 'daemon-event-bridge';
- *
- * const stopped: BridgeStoppedControl = { type: 'bridge_stopped' };
- * ```
- */
+/** The last item of a typed stream when the bridge stops. */
 interface BridgeStoppedControl {
   readonly type: 'bridge_stopped';
 }
@@ -348,13 +222,6 @@ interface BridgeStoppedControl {
 /**
  * Sent instead of a replay that cannot be exact (the `lastEventId` is
  * unknown or expired); live events follow.
- *
- * @example
- * ```ts
- * import type { StreamResetControl } from 'daemon-event-bridge';
- *
- * const reset = (item: StreamResetControl) => console.warn(item.reason, item.message);
- * ```
  */
 export interface StreamResetControl {
   readonly type: 'stream_reset';
@@ -363,16 +230,7 @@ export interface StreamResetControl {
   readonly message: string;
 }
 
-/**
- * The control items of a typed stream, told apart from events by `type`.
- *
- * @example
- * ```ts
- * import type { BridgeControl } from 'daemon-event-bridge';
- *
- * const isStop = (item: BridgeControl) => item.type === 'bridge_stopped';
- * ```
- */
+/** The control items of a typed stream, told apart from events by `type`. */
 export type BridgeControl = HeartbeatControl | BridgeStoppedControl | StreamResetControl;
 
 /**

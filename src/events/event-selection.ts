@@ -19,14 +19,6 @@ const SELECTOR = /^[A-Za-z0-9_:-]+(?:\.[A-Za-z0-9_:-]+)*(?:\.\*)?$/;
  * The selection of `selectors`, or the message of the first problem: each
  * selector is a name of dot-separated segments of `[A-Za-z0-9_:-]`,
  * optionally ending in `.*`; 1 to {@link MAX_SELECTORS} of them.
- *
- * @example
- * ```ts
- * import { parseEventSelection } from './event-selection.js';
- *
- * parseEventSelection(['sheet.*', 'job.cost_update']); // { names: Set { 'job.cost_update' }, prefixes: ['sheet.'] }
- * parseEventSelection(['sheet*']); // 'bad event selector "sheet*": …'
- * ```
  */
 export function parseEventSelection(selectors: readonly string[]): EventSelection | string {
   const list: unknown = selectors;
@@ -45,32 +37,14 @@ export function parseEventSelection(selectors: readonly string[]): EventSelectio
   return { names: new Set(names), prefixes };
 }
 
-/**
- * True when `selection` selects the event `name` (no selection: every event).
- *
- * @example
- * ```ts
- * import { selects } from './event-selection.js';
- *
- * selects({ names: new Set(), prefixes: ['sheet.'] }, 'sheet.failed'); // true
- * ```
- */
+/** True when `selection` selects the event `name` (no selection: every event). */
 export function selects(selection: EventSelection | undefined, name: string): boolean {
   if (selection === undefined || selection.names.has(name)) return true;
   for (const prefix of selection.prefixes) if (name.startsWith(prefix)) return true;
   return false;
 }
 
-/**
- * The names after which a job sends no more events (until it is resumed).
- *
- * @example
- * ```ts
- * import { TERMINAL_EVENTS } from 'daemon-event-bridge';
- *
- * const ended = TERMINAL_EVENTS.includes(name);
- * ```
- */
+/** The names after which a job sends no more events (until it is resumed). */
 export const TERMINAL_EVENTS: readonly string[] = Object.freeze([
   'job.completed',
   'job.failed',

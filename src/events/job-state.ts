@@ -7,38 +7,13 @@ import type { ConductorEvent, EventOfType, KnownEventName, TypedMessage } from '
  * sheet or lifecycle event), `paused` (`baton.job.paused`), and the ends
  * `completed`, `failed`, `cancelled` (`job.completed`, `job.failed`,
  * `baton.job.cancelled`; `job.resuming` runs it again).
- *
- * @example
- * ```ts
- * import type { JobStatus } from 'daemon-event-bridge';
- *
- * const done = (status: JobStatus) => status === 'completed' || status === 'failed' || status === 'cancelled';
- * ```
  */
 type JobStatus = 'pending' | 'running' | 'rate-limited' | 'paused' | 'completed' | 'failed' | 'cancelled';
 
-/**
- * Where a sheet stands, after its latest `sheet.*` event.
- *
- * @example
- * ```ts
- * import type { SheetStatus } from 'daemon-event-bridge';
- *
- * const icon: Record<SheetStatus, string> = { running: '…', retrying: '↻', completed: '✓', failed: '✗', skipped: '–' };
- * ```
- */
+/** Where a sheet stands, after its latest `sheet.*` event. */
 type SheetStatus = 'running' | 'retrying' | 'completed' | 'failed' | 'skipped';
 
-/**
- * One sheet of a {@link JobState}.
- *
- * @example
- * ```ts
- * import type { SheetState } from 'daemon-event-bridge';
- *
- * const line = (s: SheetState) => `sheet ${s.sheetNum}: ${s.status} (attempt ${s.attempts}, ${s.retries} retries)`;
- * ```
- */
+/** One sheet of a {@link JobState}. */
 interface SheetState {
   readonly sheetNum: number;
   readonly status: SheetStatus;

@@ -9,14 +9,6 @@ export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.freeze
  * The CORS headers of a response to a request from `origin`: the origin
  * echoed when it is on the allow-list (`'*'` allows any origin), and
  * `Vary: Origin` whenever an allow-list is set. No allow-list: no headers.
- *
- * @example
- * ```ts
- * import { corsHeaders } from './cors.js';
- *
- * corsHeaders('https://ops.example', ['https://ops.example']);
- * // { Vary: 'Origin', 'Access-Control-Allow-Origin': 'https://ops.example' }
- * ```
  */
 export function corsHeaders(
   origin: string | undefined,

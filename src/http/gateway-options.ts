@@ -57,16 +57,7 @@ export interface GatewayOptions {
 
 const basePathError = 'expected "" or a path starting with "/" and not ending with "/"';
 
-/**
- * The zod schema that guards {@link GatewayOptions}; defaults are applied here.
- *
- * @example
- * ```ts
- * import { gatewayOptionsSchema } from './gateway-options.js';
- *
- * gatewayOptionsSchema.parse({}).maxClients; // 1000
- * ```
- */
+/** The zod schema that guards {@link GatewayOptions}; defaults are applied here. */
 export const gatewayOptionsSchema = z.strictObject({
   basePath: z
     .string({ error: basePathError })

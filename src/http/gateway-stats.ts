@@ -3,14 +3,7 @@
 /** Which stream an SSE client reads: every event (`all`) or one job's (`job`). */
 export type SseStreamKind = 'all' | 'job';
 
-/**
- * The gateway's own counters, beside the bridge's.
- *
- * @example
- * ```ts
- * const { clients, slowClientsDropped } = gateway.stats();
- * ```
- */
+/** The gateway's own counters, beside the bridge's. */
 export interface GatewayStats {
   /** SSE responses open now. */
   readonly clients: number;

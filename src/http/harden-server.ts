@@ -66,13 +66,6 @@ export interface HardenServerOptions {
 /**
  * The zod schema that guards {@link HardenServerOptions}; defaults are applied
  * here, and only here.
- *
- * @example
- * ```ts
- * import { hardenServerOptionsSchema } from 'daemon-event-bridge/http';
- *
- * hardenServerOptionsSchema.parse({}).headersTimeoutMs; // 10000
- * ```
  */
 export const hardenServerOptionsSchema = z
   .strictObject({
@@ -92,14 +85,7 @@ export const hardenServerOptionsSchema = z
 /** {@link HardenServerOptions} with defaults applied. */
 type ResolvedHardenServerOptions = Readonly<Required<HardenServerOptions>>;
 
-/**
- * What {@link hardenServer} has turned away so far.
- *
- * @example
- * ```ts
- * const { requestTimeouts, connectionsDropped } = hardened.stats();
- * ```
- */
+/** What {@link hardenServer} has turned away so far. */
 interface HardenedServerStats {
   /** Connections closed (408) because headers or the request did not arrive in time. */
   readonly requestTimeouts: number;

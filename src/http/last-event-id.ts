@@ -5,13 +5,6 @@ import { queryParameter } from './query-parameter.js';
 /**
  * The longest `Last-Event-ID` (header or query parameter) accepted, in
  * characters; a longer one gets a 400 from {@link serveSse}.
- *
- * @example
- * ```ts
- * import { MAX_LAST_EVENT_ID_LENGTH } from 'daemon-event-bridge/http';
- *
- * if (id.length > MAX_LAST_EVENT_ID_LENGTH) reject();
- * ```
  */
 export const MAX_LAST_EVENT_ID_LENGTH = 256;
 
@@ -20,16 +13,7 @@ const lastEventIdSchema = z.string().max(MAX_LAST_EVENT_ID_LENGTH, {
   error: `Last-Event-ID is longer than ${MAX_LAST_EVENT_ID_LENGTH} characters`,
 });
 
-/**
- * What {@link readLastEventId} found: an id (or none), or why the request is bad.
- *
- * @example
- * ```ts
- * import type { LastEventIdResult } from 'daemon-event-bridge/http';
- *
- * const result: LastEventIdResult = { ok: true, lastEventId: 'k3x9-42' };
- * ```
- */
+/** What {@link readLastEventId} found: an id (or none), or why the request is bad. */
 export type LastEventIdResult =
   | { readonly ok: true; readonly lastEventId: string | undefined }
   | { readonly ok: false; readonly error: string };
@@ -40,14 +24,6 @@ export type LastEventIdResult =
  * query parameter (for a page that opens a new `EventSource` itself). An
  * empty value counts as none; a value over 256 characters is an error, never
  * truncated (it cannot be an id we issued).
- *
- * @example
- * ```ts
- * import { readLastEventId } from 'daemon-event-bridge/http';
- *
- * const result = readLastEventId(req);
- * if (!result.ok) return sendJson(res, 400, { error: result.error });
- * ```
  */
 export function readLastEventId(req: IncomingMessage): LastEventIdResult {
   const header = req.headers['last-event-id'];

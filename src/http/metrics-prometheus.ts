@@ -11,16 +11,7 @@ import type { GatewayMetrics, GatewayMetricsSources } from './metrics.js';
 /** The prefix of every metric name. */
 const METRIC_PREFIX = 'daemon_event_bridge_';
 
-/**
- * The delivery-latency buckets, in seconds: 50 µs to 5 s.
- *
- * @example
- * ```ts
- * import { prometheusMetrics } from 'daemon-event-bridge/metrics';
- *
- * prometheusMetrics({ latencyBuckets: [...DEFAULT_LATENCY_BUCKETS, 10] });
- * ```
- */
+/** The delivery-latency buckets, in seconds: 50 µs to 5 s. */
 const DEFAULT_LATENCY_BUCKETS: readonly number[] = Object.freeze([
   0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 ]);

@@ -6,19 +6,6 @@ import type { GatewayStats } from './gateway-stats.js';
 /**
  * What a gateway hands its {@link GatewayMetrics} once: snapshots to read at
  * scrape time. Reading them costs nothing until something scrapes.
- *
- * @example
- * ```ts
- * import type { GatewayMetrics, GatewayMetricsSources } from 'daemon-event-bridge/http';
- *
- * let sources: GatewayMetricsSources | undefined;
- * const metrics: GatewayMetrics = {
- *   contentType: 'text/plain; charset=utf-8',
- *   attach: (given) => (sources = given),
- *   onWrite: () => {},
- *   metrics: async () => `events ${sources?.bridge().counters.eventsIn ?? 0}\n`,
- * };
- * ```
  */
 export interface GatewayMetricsSources {
   /** The bridge's snapshot: state, counters, replay ring. */
@@ -58,16 +45,7 @@ export interface GatewayMetrics {
   metrics(): Promise<string>;
 }
 
-/**
- * The zod schema of the gateway's `metrics` option.
- *
- * @example
- * ```ts
- * import { gatewayMetricsSchema } from './metrics.js';
- *
- * z.strictObject({ metrics: gatewayMetricsSchema.optional() });
- * ```
- */
+/** The zod schema of the gateway's `metrics` option. */
 export const gatewayMetricsSchema = z.custom<GatewayMetrics>(
   (value) =>
     typeof value === 'object' &&

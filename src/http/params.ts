@@ -7,30 +7,13 @@ const JOB_ID_ERROR = 'jobId must be 1 to 128 characters of [A-Za-z0-9._:-]';
 const LIMIT_ERROR = 'limit must be an integer from 1 to 200';
 const UNNAMED_ERROR = `${UNNAMED.parameter} must be ${UNNAMED.off} or ${UNNAMED.on}`;
 
-/**
- * The zod schema of a job id in a gateway path: 1 to 128 characters of `[A-Za-z0-9._:-]`.
- *
- * @example
- * ```ts
- * import { jobIdSchema } from './params.js';
- *
- * jobIdSchema.safeParse('nightly-refactor').success; // true
- * jobIdSchema.safeParse('bad id').success;           // false
- * ```
- */
+/** The zod schema of a job id in a gateway path: 1 to 128 characters of `[A-Za-z0-9._:-]`. */
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: JOB_ID_ERROR });
 
 /**
  * The zod schema of a raw (percent-encoded) `:jobId` path segment: decoded,
  * then checked with {@link jobIdSchema}. A segment that does not decode keeps
  * its `%` and so fails the check.
- *
- * @example
- * ```ts
- * import { jobIdParamSchema } from './params.js';
- *
- * jobIdParamSchema.parse('nightly%3A42'); // 'nightly:42'
- * ```
  */
 export const jobIdParamSchema = z
   .string()
@@ -46,14 +29,6 @@ export const jobIdParamSchema = z
 /**
  * The zod schema of a `limit` query parameter: absent means `defaultLimit`,
  * otherwise an integer from 1 to 200 written in decimal digits.
- *
- * @example
- * ```ts
- * import { limitParamSchema } from './params.js';
- *
- * limitParamSchema(50).parse(undefined); // 50
- * limitParamSchema(50).parse('200');     // 200
- * ```
  */
 export function limitParamSchema(defaultLimit: number) {
   return z
@@ -68,11 +43,6 @@ export function limitParamSchema(defaultLimit: number) {
 /**
  * The zod schema of the `unnamed` query parameter of the SSE routes: `1` sends
  * daemon events without an `event:` name (see {@link unnamedEvents}).
- *
- * @example
- * ```ts
- * unnamedParamSchema.parse('1'); // true
- * ```
  */
 const unnamedParamSchema = z
   .enum([UNNAMED.off, UNNAMED.on], { error: UNNAMED_ERROR })
@@ -116,14 +86,6 @@ function parseParam<S extends z.ZodType>(schema: S, value: unknown): Parsed<z.ou
 /**
  * Reads a gateway query with one of the schemas above; a repeated parameter
  * counts its first value. Returns the parsed query or the first error message.
- *
- * @example
- * ```ts
- * import { parseQuery, streamQuerySchema } from './params.js';
- *
- * const query = parseQuery(streamQuerySchema, url.searchParams);
- * if (!query.success) return sendJson(res, 400, { error: query.error });
- * ```
  */
 export function parseQuery<S extends z.ZodType>(schema: S, params: URLSearchParams): Parsed<z.output<S>> {
   const query: Record<string, string> = {};

@@ -1,13 +1,6 @@
 /**
  * The first value of a query parameter of a request URL (`req.url`), or
  * `undefined` when the URL has no such parameter.
- *
- * @example
- * ```ts
- * import { queryParameter } from './query-parameter.js';
- *
- * queryParameter('/api/events/stream?lastEventId=k3x9-42', 'lastEventId'); // 'k3x9-42'
- * ```
  */
 export function queryParameter(url: string | undefined, name: string): string | undefined {
   const query = url?.indexOf('?') ?? -1;

@@ -3,13 +3,6 @@ import type { BridgeState, BridgeStats } from '../bridge/bridge.js';
 /**
  * The `/readyz` answer: whether the gateway can serve live events now, and
  * why not. 200 with `ready: true`, or 503 with `ready: false` and a reason.
- *
- * @example
- * ```ts
- * import type { Readiness } from 'daemon-event-bridge/http';
- *
- * const body: Readiness = { ready: false, state: 'reconnecting', reason: 'the daemon connection was lost; reconnecting' };
- * ```
  */
 export interface Readiness {
   readonly ready: boolean;
@@ -30,14 +23,6 @@ const REASONS: Readonly<Record<BridgeState, string>> = {
  * Ready when the bridge is connected to the daemon, or idle while running
  * (a `connectOnDemand` bridge connects with its first client, so turning
  * clients away would keep it idle for ever).
- *
- * @example
- * ```ts
- * import { ready } from './readiness.js';
- *
- * const readiness = ready(bridge.stats());
- * sendJson(res, readiness.ready ? 200 : 503, readiness);
- * ```
  */
 export function ready({ state, running }: Pick<BridgeStats, 'state' | 'running'>): Readiness {
   if (state === 'connected' || (state === 'idle' && running)) return { ready: true, state };

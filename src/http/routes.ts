@@ -18,13 +18,6 @@ const JOB_ROUTE_KINDS = { events: 'jobEvents', observer: 'observer', state: 'job
 /**
  * Matches a request path against the gateway's routes under `basePath`
  * (`''` or a path like `/bridge`, without a trailing slash).
- *
- * @example
- * ```ts
- * import { matchRoute } from './routes.js';
- *
- * matchRoute('/bridge/api/jobs/nightly/events', '/bridge'); // { kind: 'jobEvents', jobIdSegment: 'nightly' }
- * ```
  */
 export function matchRoute(pathname: string, basePath: string): GatewayRoute | undefined {
   if (basePath !== '') {

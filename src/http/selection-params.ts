@@ -8,13 +8,6 @@ const UNTIL_ERROR = "until must be 'terminal'";
  * comma-separated list of event names and `prefix.*` patterns
  * (`sheet.*,job.cost_update`), checked as the library checks its `events`
  * option; absent means every event.
- *
- * @example
- * ```ts
- * import { eventsParamSchema } from './selection-params.js';
- *
- * eventsParamSchema.parse('sheet.*,job.cost_update'); // ['sheet.*', 'job.cost_update']
- * ```
  */
 export const eventsParamSchema = z
   .string()
@@ -32,12 +25,5 @@ export const eventsParamSchema = z
 /**
  * The zod schema of the `until` query parameter of `/api/jobs/:jobId/events`:
  * `terminal` ends the response right after the job's terminal event.
- *
- * @example
- * ```ts
- * import { untilParamSchema } from './selection-params.js';
- *
- * untilParamSchema.parse('terminal'); // 'terminal'
- * ```
  */
 export const untilParamSchema = z.enum(['terminal'], { error: UNTIL_ERROR }).optional();

@@ -4,13 +4,6 @@ import type { ServerResponse } from 'node:http';
  * Answers with a JSON body (`application/json; charset=utf-8`, no caching)
  * and ends the response. Does nothing when the response has already ended or
  * its headers are gone.
- *
- * @example
- * ```ts
- * import { sendJson } from './send-json.js';
- *
- * sendJson(res, 404, { error: 'not found' });
- * ```
  */
 export function sendJson(
   res: ServerResponse,

@@ -19,16 +19,7 @@ import { SseWriter, type SlowClientInfo } from './sse-writer.js';
 
 export type { SlowClientInfo } from './sse-writer.js';
 
-/**
- * The headers of every SSE response: UTF-8 event stream, no caching, no proxy buffering.
- *
- * @example
- * ```ts
- * import { SSE_HEADERS } from 'daemon-event-bridge/http';
- *
- * res.writeHead(200, SSE_HEADERS); // for a HEAD answer without a stream
- * ```
- */
+/** The headers of every SSE response: UTF-8 event stream, no caching, no proxy buffering. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Type': 'text/event-stream; charset=utf-8',
   'Cache-Control': 'no-cache',
@@ -77,16 +68,7 @@ export interface ServeSseOptions {
   onWrite?: (frames: number, bytes: number, oldest: SseMessage) => void;
 }
 
-/**
- * The zod schema that guards {@link ServeSseOptions}; defaults are applied here.
- *
- * @example
- * ```ts
- * import { serveSseOptionsSchema } from './serve-sse.js';
- *
- * serveSseOptionsSchema.parse({}); // { retryMs: 3000, maxBufferedBytes: 1048576 }
- * ```
- */
+/** The zod schema that guards {@link ServeSseOptions}; defaults are applied here. */
 export const serveSseOptionsSchema = z.strictObject({
   retryMs: integer(0, MAX_TIMER_MS).default(3_000),
   maxBufferedBytes: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024),

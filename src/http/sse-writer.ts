@@ -2,16 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { SseMessage } from '../sse/message.js';
 import type { BudgetedClient, SseBudget } from './sse-budget.js';
 
-/**
- * Why a client was dropped, and what it held (see `ServeSseOptions.onSlowClient`).
- *
- * @example
- * ```ts
- * import type { SlowClientInfo } from 'daemon-event-bridge/http';
- *
- * const onSlowClient = ({ cause, bufferedBytes }: SlowClientInfo) => log.warn('dropped', { cause, bufferedBytes });
- * ```
- */
+/** Why a client was dropped, and what it held (see `ServeSseOptions.onSlowClient`). */
 export interface SlowClientInfo {
   /** `maxBufferedBytes`: this client's own bound; `budget`: the gateway's bound across all clients. */
   readonly cause: 'maxBufferedBytes' | 'budget';
@@ -50,18 +41,6 @@ function flushQueued(): void {
  * Holds at most `maxBufferedBytes` (a frame that would pass it drops the
  * client, unless nothing is held); with a {@link SseBudget}, counts what it
  * holds while behind, and the budget may drop it.
- *
- * @example
- * ```ts
- * import { encodeSseFrame } from '../sse/frame-cache.js';
- *
- * const writer = new SseWriter(res, 1024 * 1024, undefined, {
- *   dropped: (info) => console.warn('dropped', info),
- *   wrote: (frames, bytes) => console.debug('wrote', frames, bytes),
- * });
- * writer.write(encodeSseFrame(message), message);
- * writer.end();
- * ```
  */
 export class SseWriter implements BudgetedClient {
   private pending: Buffer[] | undefined;

@@ -1,13 +1,4 @@
-/**
- * One event waiting to be published: its subject, payload and dedup id.
- *
- * @example
- * ```ts
- * import type { PendingPublish } from './publish-buffer.js';
- *
- * const item: PendingPublish = { subject: 'deb.a.events.nightly', payload: bytes, msgId: 'a-1f2e-1' };
- * ```
- */
+/** One event waiting to be published: its subject, payload and dedup id. */
 export interface PendingPublish {
   readonly subject: string;
   readonly payload: Uint8Array;
@@ -20,17 +11,6 @@ export interface PendingPublish {
  * bounded however long NATS is away. An event being published leaves the
  * queue with `shift()` but counts against the bounds until it is `settled()`
  * (acknowledged) or put back at the head with `requeue()` (failed).
- *
- * @example
- * ```ts
- * import { PublishBuffer } from './publish-buffer.js';
- *
- * const buffer = new PublishBuffer(100_000, 64 * 1024 * 1024);
- * if (!buffer.push(item)) dropped++;
- * const next = buffer.shift();
- * // once JetStream acknowledged it
- * buffer.settled(next);
- * ```
  */
 export class PublishBuffer {
   private queue: PendingPublish[] = [];

@@ -6,40 +6,13 @@ import { integerOption, parseOptions } from '../options.js';
 import type { SchedulerLike } from 'rxjs';
 import { prefixSchema, tokenSchema } from '../tokens.js';
 
-/**
- * The default subject prefix of events and history requests.
- *
- * @example
- * ```ts
- * import { DEFAULT_PREFIX, eventFilter } from 'daemon-event-bridge/nats';
- *
- * eventFilter(DEFAULT_PREFIX); // 'deb.*.events.*'
- * ```
- */
+/** The default subject prefix of events and history requests. */
 const DEFAULT_PREFIX = 'deb';
 
-/**
- * The default name of the JetStream stream of events.
- *
- * @example
- * ```ts
- * import { DEFAULT_STREAM } from 'daemon-event-bridge/nats';
- *
- * await jsm.streams.info(DEFAULT_STREAM);
- * ```
- */
+/** The default name of the JetStream stream of events. */
 const DEFAULT_STREAM = 'DEB_EVENTS';
 
-/**
- * The zod schema of the options shared by the relay and the gateway's log source.
- *
- * @example
- * ```ts
- * import { natsLogOptionsSchema } from './relay-options.js';
- *
- * natsLogOptionsSchema.parse({}).stream; // 'DEB_EVENTS'
- * ```
- */
+/** The zod schema of the options shared by the relay and the gateway's log source. */
 export const natsLogOptionsSchema = z.strictObject({
   prefix: prefixSchema.default(DEFAULT_PREFIX),
   stream: tokenSchema.default(DEFAULT_STREAM),
@@ -49,14 +22,7 @@ export const natsLogOptionsSchema = z.strictObject({
     .optional(),
 });
 
-/**
- * The zod schema that guards {@link NatsRelayOptions}; defaults are applied here.
- *
- * @example
- * ```ts
- * natsRelayOptionsSchema.parse({ conductor: 'host-a' }).bufferMaxEvents; // 100000
- * ```
- */
+/** The zod schema that guards {@link NatsRelayOptions}; defaults are applied here. */
 export const natsRelayOptionsSchema = natsLogOptionsSchema.extend({
   conductor: tokenSchema,
   bufferMaxEvents: integerOption(1, 10_000_000).default(100_000),
@@ -115,16 +81,7 @@ export interface NatsRelayOptions {
 /** {@link NatsRelayOptions} with defaults applied. */
 export type ResolvedNatsRelayOptions = z.output<typeof natsRelayOptionsSchema>;
 
-/**
- * Validates relay options; a bad one throws `InvalidOptionsError`.
- *
- * @example
- * ```ts
- * import { resolveNatsRelayOptions } from './relay-options.js';
- *
- * resolveNatsRelayOptions({ conductor: 'host-a' }).prefix; // 'deb'
- * ```
- */
+/** Validates relay options; a bad one throws `InvalidOptionsError`. */
 export function resolveNatsRelayOptions(options: NatsRelayOptions): ResolvedNatsRelayOptions {
   return parseOptions(natsRelayOptionsSchema, options, 'relay');
 }

@@ -30,14 +30,7 @@ import { retryTransient } from './retry.js';
 import { ensureStream } from './stream.js';
 import { eventSubject, observerSubject } from './subjects.js';
 
-/**
- * A snapshot of a relay for health checks and logs.
- *
- * @example
- * ```ts
- * const { buffered, counters } = relay.stats();
- * ```
- */
+/** A snapshot of a relay for health checks and logs. */
 export interface NatsRelayStats {
   readonly running: boolean;
   readonly daemon: 'connecting' | 'connected' | 'reconnecting' | 'stopped';

@@ -7,13 +7,6 @@ import { backoffDelay, type Backoff } from '../operators/backoff.js';
  * a fresh cluster), nobody listening yet (`NoRespondersError`), a stream
  * leader failover (`JetStreamNotEnabled`, as v3 reports it) and a connection
  * being re-established.
- *
- * @example
- * ```ts
- * import { isTransientNatsError } from './retry.js';
- *
- * if (isTransientNatsError(error)) retryLater();
- * ```
  */
 export function isTransientNatsError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -35,14 +28,6 @@ const TRANSIENT = new Set([
 /**
  * Runs `call` until it succeeds, waiting `initialDelayMs` (doubling up to
  * `maxDelayMs`) after each transient NATS error; other errors pass through.
- *
- * @example
- * ```ts
- * import { asyncScheduler, lastValueFrom } from 'rxjs';
- * import { retryTransient } from './retry.js';
- *
- * await lastValueFrom(retryTransient(() => jsm.streams.info('EVENTS'), { initialDelayMs: 250, maxDelayMs: 2_000, scheduler: asyncScheduler }));
- * ```
  */
 export function retryTransient<T>(
   call: () => Promise<T>,

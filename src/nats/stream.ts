@@ -7,16 +7,7 @@ import {
 } from '@nats-io/jetstream';
 import { eventFilter } from './subjects.js';
 
-/**
- * How the events stream is created when it is missing.
- *
- * @example
- * ```ts
- * import type { StreamRetention } from 'daemon-event-bridge/nats';
- *
- * const retention: StreamRetention = { maxMsgs: 1_000_000, maxAgeMs: 86_400_000, maxBytes: 1024 ** 3, replicas: 3 };
- * ```
- */
+/** How the events stream is created when it is missing. */
 export interface StreamRetention {
   /** Most messages kept (oldest discarded first); -1 = unlimited. */
   readonly maxMsgs: number;
@@ -32,13 +23,6 @@ export interface StreamRetention {
  * Returns the stream's info, creating it first when it does not exist:
  * file storage, limits retention, discard old, subjects `<prefix>.*.events.*`.
  * An existing stream is used as it is: never updated, never deleted.
- *
- * @example
- * ```ts
- * import { ensureStream } from 'daemon-event-bridge/nats';
- *
- * await ensureStream(await jetstreamManager(nc), 'DEB_EVENTS', 'deb', retention);
- * ```
  */
 export async function ensureStream(
   jsm: JetStreamManager,

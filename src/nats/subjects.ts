@@ -3,13 +3,6 @@ import { InvalidArgumentError } from '../errors.js';
 /**
  * The token of daemon-wide events (no `job_id`) in a subject. A job token
  * never equals it: `%` alone is never produced by {@link encodeJobToken}.
- *
- * @example
- * ```ts
- * import { eventSubject } from 'daemon-event-bridge/nats';
- *
- * eventSubject('deb', 'host-a', undefined); // 'deb.host-a.events.%'
- * ```
  */
 export const DAEMON_WIDE_TOKEN = '%';
 
@@ -19,13 +12,6 @@ const SAFE = /^[A-Za-z0-9_-]$/;
  * A job id as one NATS subject token, reversibly: letters, digits, `_` and
  * `-` stay; every other UTF-8 byte (`.`, `*`, `>`, spaces, `%`…) becomes
  * `%XX`. The empty id, like a missing one, is a daemon-wide event.
- *
- * @example
- * ```ts
- * import { encodeJobToken } from 'daemon-event-bridge/nats';
- *
- * encodeJobToken('nightly.v2 *'); // 'nightly%2Ev2%20%2A'
- * ```
  */
 export function encodeJobToken(jobId: string | undefined): string {
   if (jobId === undefined || jobId === '') return DAEMON_WIDE_TOKEN;
@@ -43,13 +29,6 @@ export function encodeJobToken(jobId: string | undefined): string {
  * The inverse of {@link encodeJobToken}: the job id, or undefined for the
  * daemon-wide token. Throws {@link InvalidArgumentError} on a token it could
  * not have produced.
- *
- * @example
- * ```ts
- * import { decodeJobToken } from 'daemon-event-bridge/nats';
- *
- * decodeJobToken('nightly%2Ev2'); // 'nightly.v2'
- * ```
  */
 export function decodeJobToken(token: string): string | undefined {
   if (token === DAEMON_WIDE_TOKEN) return undefined;
@@ -63,16 +42,7 @@ export function decodeJobToken(token: string): string | undefined {
   }
 }
 
-/**
- * The subject of one event: `<prefix>.<conductor>.events.<job token>`.
- *
- * @example
- * ```ts
- * import { eventSubject } from 'daemon-event-bridge/nats';
- *
- * eventSubject('deb', 'host-a', 'nightly'); // 'deb.host-a.events.nightly'
- * ```
- */
+/** The subject of one event: `<prefix>.<conductor>.events.<job token>`. */
 export function eventSubject(prefix: string, conductor: string, jobId: string | undefined): string {
   return `${prefix}.${conductor}.events.${encodeJobToken(jobId)}`;
 }
@@ -80,29 +50,12 @@ export function eventSubject(prefix: string, conductor: string, jobId: string | 
 /**
  * The subject filter of events: every conductor's (`*`) or one's, every
  * job's (`*`) or one's.
- *
- * @example
- * ```ts
- * import { eventFilter } from 'daemon-event-bridge/nats';
- *
- * eventFilter('deb'); // 'deb.*.events.*'
- * eventFilter('deb', 'host-a', 'nightly'); // 'deb.host-a.events.nightly'
- * ```
  */
 export function eventFilter(prefix: string, conductor?: string, jobId?: string): string {
   return `${prefix}.${conductor ?? '*'}.events.${jobId === undefined ? '*' : encodeJobToken(jobId)}`;
 }
 
-/**
- * The subject a relay answers history requests on: `<prefix>.<conductor>.rpc.observer_events`.
- *
- * @example
- * ```ts
- * import { observerSubject } from 'daemon-event-bridge/nats';
- *
- * observerSubject('deb', 'host-a'); // 'deb.host-a.rpc.observer_events'
- * ```
- */
+/** The subject a relay answers history requests on: `<prefix>.<conductor>.rpc.observer_events`. */
 export function observerSubject(prefix: string, conductor: string): string {
   return `${prefix}.${conductor}.rpc.observer_events`;
 }
@@ -116,13 +69,6 @@ export interface SubjectParts {
 /**
  * Reads the conductor and job id of an event subject under `prefix`; undefined
  * when the subject is not one.
- *
- * @example
- * ```ts
- * import { parseEventSubject } from 'daemon-event-bridge/nats';
- *
- * parseEventSubject('deb', 'deb.host-a.events.nightly%2Ev2'); // { conductor: 'host-a', jobId: 'nightly.v2' }
- * ```
  */
 export function parseEventSubject(prefix: string, subject: string): SubjectParts | undefined {
   if (!subject.startsWith(`${prefix}.`)) return undefined;

@@ -23,17 +23,7 @@ export class SourceEndedError extends DaemonEventBridgeError {
   }
 }
 
-/**
- * The backoff of {@link reconnect}.
- *
- * @example
- * ```ts
- * import { asyncScheduler } from 'rxjs';
- * import type { ReconnectConfig } from 'daemon-event-bridge';
- *
- * const config: ReconnectConfig = { initialDelayMs: 1_000, maxDelayMs: 30_000, scheduler: asyncScheduler };
- * ```
- */
+/** The backoff of {@link reconnect}. */
 export interface ReconnectConfig {
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
@@ -47,16 +37,6 @@ export interface ReconnectConfig {
  * exponential backoff for both: `initialDelayMs`, doubling up to
  * `maxDelayMs`, reset as soon as the source emits a value. Never completes
  * or errors by itself.
- *
- * @example
- * ```ts
- * import { asyncScheduler } from 'rxjs';
- * import { reconnect, UnixSocketDaemonClient } from 'daemon-event-bridge';
- *
- * const client = new UnixSocketDaemonClient();
- * const scheduler = asyncScheduler;
- * client.stream('daemon.monitor.stream').pipe(reconnect({ initialDelayMs: 1000, maxDelayMs: 30_000, scheduler }));
- * ```
  */
 export function reconnect<T>(config: ReconnectConfig): MonoTypeOperatorFunction<T> {
   const { scheduler, onRetry } = config;

@@ -13,13 +13,6 @@ const unnamed = new WeakMap<SseMessage, SseMessage>();
  * (`heartbeat`, `bridge_state`, `bridge_stopped`, `stream_reset`) keep their
  * names. Each unnamed message is made once and shared, so its frame is still
  * encoded once for every client.
- *
- * @example
- * ```ts
- * import { unnamedEvents } from 'daemon-event-bridge/http';
- *
- * bridge.allEvents(50).pipe(unnamedEvents()); // const es = new EventSource(url); es.onmessage = …
- * ```
  */
 export function unnamedEvents(): MonoTypeOperatorFunction<SseMessage> {
   return map(unnamedEvent);

@@ -8,13 +8,6 @@ const messages = new Map<string, SseMessage>();
  * The `bridge_state` message of a state (no id, so it never moves a
  * client's `Last-Event-ID`). One shared frozen object per state, so its frame
  * is encoded once for every client.
- *
- * @example
- * ```ts
- * import { bridgeStateMessage } from './with-bridge-state.js';
- *
- * bridgeStateMessage('reconnecting'); // { event: 'bridge_state', data: '{"state":"reconnecting"}' }
- * ```
  */
 export function bridgeStateMessage(state: string): SseMessage {
   let message = messages.get(state);
@@ -31,13 +24,6 @@ const END = Symbol('end');
  * Mirrors the source and interleaves a `bridge_state` message for the current
  * state (first) and for every change of `state$`, until the source completes
  * or errors.
- *
- * @example
- * ```ts
- * import { withBridgeState } from 'daemon-event-bridge/http';
- *
- * bridge.allEvents(50).pipe(withBridgeState(bridge.state$));
- * ```
  */
 export function withBridgeState(state$: Observable<string>): MonoTypeOperatorFunction<SseMessage> {
   return (source) =>

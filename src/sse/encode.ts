@@ -7,29 +7,12 @@ const FORBIDDEN_IN_FIELD = /[\r\n\0]/g;
  * Removes the characters that would break or truncate a one-line SSE field
  * (CR, LF and NUL). Event names and ids come from the daemon and are
  * untrusted; they are cleaned, never rejected.
- *
- * @example
- * ```ts
- * import { sanitizeSseField } from './encode.js';
- *
- * sanitizeSseField('sheet.started\nevent: spoofed'); // 'sheet.startedevent: spoofed'
- * ```
  */
 export function sanitizeSseField(value: string): string {
   return value.replace(FORBIDDEN_IN_FIELD, '');
 }
 
-/**
- * True when `retry` can be sent as an SSE `retry:` field: a non-negative integer.
- *
- * @example
- * ```ts
- * import { isValidRetry } from './encode.js';
- *
- * isValidRetry(3000); // true
- * isValidRetry(-1);   // false
- * ```
- */
+/** True when `retry` can be sent as an SSE `retry:` field: a non-negative integer. */
 export function isValidRetry(retry: number | undefined): retry is number {
   return retry !== undefined && Number.isSafeInteger(retry) && retry >= 0;
 }

@@ -9,15 +9,6 @@ const frames = new WeakMap<SseMessage, Buffer>();
  * clients, the frame is built once and the same Buffer is written N times.
  * The cache is keyed weakly by the message object, so a frame lives exactly
  * as long as its message (in the bridge's replay ring, typically).
- *
- * @example
- * ```ts
- * import { of } from 'rxjs';
- * import { encodeSseFrame } from './frame-cache.js';
- *
- * const frame = encodeSseFrame(message);
- * for (const res of clients) res.write(frame);
- * ```
  */
 export function encodeSseFrame(message: SseMessage): Buffer {
   let frame = frames.get(message);

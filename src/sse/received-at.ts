@@ -11,14 +11,6 @@ const stamps = new WeakMap<SseMessage, number>();
  * Kept on the message as a non-enumerable symbol property when it is not frozen yet (mark before
  * freezing: cheaper than a `WeakMap`, whose entries cost the garbage collector), else beside it
  * (weakly); either way messages stay plain objects to JSON, spreads and equality.
- *
- * @example
- * ```ts
- * import { performance } from 'node:perf_hooks';
- * import { markReceived } from './received-at.js';
- *
- * markReceived(message, performance.now());
- * ```
  */
 export function markReceived(message: SseMessage, at: number): void {
   if (Object.isExtensible(message)) Object.defineProperty(message, RECEIVED_AT, { value: at });
@@ -28,31 +20,12 @@ export function markReceived(message: SseMessage, at: number): void {
 /**
  * When the daemon event behind `message` was received, if it was marked
  * (daemon events are; heartbeats and control messages are not).
- *
- * @example
- * ```ts
- * import { performance } from 'node:perf_hooks';
- * import { receivedAt } from './received-at.js';
- *
- * const at = receivedAt(message);
- * if (at !== undefined) histogram.observe((performance.now() - at) / 1000);
- * ```
  */
 export function receivedAt(message: SseMessage): number | undefined {
   return (message as { readonly [RECEIVED_AT]?: number })[RECEIVED_AT] ?? stamps.get(message);
 }
 
-/**
- * Gives `copy` (a renamed or reshaped message) the receipt time of `original`.
- *
- * @example
- * ```ts
- * import { carryReceivedAt } from './received-at.js';
- *
- * const copy = Object.freeze({ ...message, event: '' });
- * carryReceivedAt(message, copy);
- * ```
- */
+/** Gives `copy` (a renamed or reshaped message) the receipt time of `original`. */
 export function carryReceivedAt(original: SseMessage, copy: SseMessage): void {
   const at = receivedAt(original);
   if (at !== undefined) markReceived(copy, at);

@@ -31,11 +31,6 @@ export interface FakeDaemonOptions {
 /**
  * How a custom method handler answers one request (see {@link FakeDaemon.handle}).
  * A handler that never answers simulates a daemon that hangs.
- *
- * @example
- * ```ts
- * daemon.handle('job.status', (params, reply) => reply.error(-32000, 'job not found', { job_id: 'x' }));
- * ```
  */
 export interface FakeReply {
   /** The request's id (`undefined` for a notification). */

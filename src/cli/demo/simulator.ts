@@ -61,14 +61,6 @@ type Random = () => number;
  * every 75 s or so), `job.iteration` when a job starts over, and daemon-wide
  * `monitor.anomaly` events without `job_id` (the first within 15 s of the
  * live part). Never completes.
- *
- * @example
- * ```ts
- * import { take } from 'rxjs';
- * import { conductorWorkload } from './simulator.js';
- *
- * conductorWorkload({ seed: 42 }).pipe(take(10)).subscribe((event) => console.log(event['event']));
- * ```
  */
 export function conductorWorkload(options: SimulatorOptions = {}): Observable<JsonObject> {
   const { scheduler = asyncScheduler, jobs = DEMO_JOBS, backfillMs = 0 } = options;
@@ -100,17 +92,6 @@ export function conductorWorkload(options: SimulatorOptions = {}): Observable<Js
 /**
  * Runs {@link conductorWorkload} and hands each event to `publish` (for
  * example a fake daemon's `publish`). Unsubscribe to stop.
- *
- * @example
- * ```ts
- * import { startFakeDaemon } from 'daemon-event-bridge/testing';
- * import { startSimulator } from './simulator.js';
- *
- * const daemon = await startFakeDaemon();
- * const simulator = startSimulator((event) => daemon.publish(event), { backfillMs: 45_000 });
- * // later
- * simulator.unsubscribe();
- * ```
  */
 export function startSimulator(
   publish: (event: JsonObject) => void,

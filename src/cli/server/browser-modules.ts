@@ -25,13 +25,6 @@ const IMPORT = /^\s*(?:import|export)\s(?:[^'";]*?\sfrom\s*)?(['"])([^'"]+)\1/gm
  * the CommonJS build) to copy the client into the built dashboard.
  *
  * @public
- *
- * @example
- * ```ts
- * import { collectModules } from './browser-modules.js';
- *
- * const modules = collectModules((path) => readFileSync(join('dist/esm', path), 'utf8'));
- * ```
  */
 export function collectModules(read: (path: string) => string): Map<string, string> {
   const modules = new Map<string, string>();
@@ -52,13 +45,6 @@ export function collectModules(read: (path: string) => string): Map<string, stri
  * modules a build copied to its `lib/` folder, else (a source checkout run
  * by ts-node or Jest) the TypeScript sources in `src/`, transpiled with the
  * `typescript` dev dependency.
- *
- * @example
- * ```ts
- * import { browserModules } from './browser-modules.js';
- *
- * const modules = browserModules(defaultDashboardDir()); // Map { 'browser/index.js' => '…', … }
- * ```
  */
 export function browserModules(dashboardDir: string): Map<string, string> {
   const built = join(dashboardDir, 'lib');
@@ -71,13 +57,6 @@ export function browserModules(dashboardDir: string): Map<string, string> {
 /**
  * The browser client's modules compiled from the TypeScript sources under
  * `srcDir` (file by file, as `tsc` emits them with isolated modules).
- *
- * @example
- * ```ts
- * import { transpiledModules } from './browser-modules.js';
- *
- * transpiledModules('src').get('browser/index.js');
- * ```
  */
 export function transpiledModules(srcDir: string): Map<string, string> {
   const ts = createRequire(join(srcDir, 'index.ts'))('typescript') as typeof TypeScript;
@@ -91,11 +70,6 @@ export function transpiledModules(srcDir: string): Map<string, string> {
 /**
  * A module's text with its bare `rxjs` import pointed at `rxjsPath` (a path
  * relative to the module), so a browser loads it without an import map.
- *
- * @example
- * ```ts
- * pointRxjsAt("import { Observable } from 'rxjs';", '../rxjs.js'); // "import { Observable } from '../rxjs.js';"
- * ```
  */
 export function pointRxjsAt(text: string, rxjsPath: string): string {
   return text.replace(IMPORT, (statement, quote: string, specifier: string) =>
@@ -110,13 +84,6 @@ export function pointRxjsAt(text: string, rxjsPath: string): string {
  * (`dist/bundles/rxjs.umd.min.js`, the version installed beside this
  * package) run in a module scope that hands it an `exports` object, and
  * every export of `rxjs` re-exported by name.
- *
- * @example
- * ```ts
- * import { rxjsModule } from './browser-modules.js';
- *
- * const source = rxjsModule(); // "…export const { Observable, … } = exports;"
- * ```
  */
 export function rxjsModule(): string {
   const require = createRequire(__filenameOrArgv());
