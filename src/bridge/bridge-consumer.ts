@@ -1,9 +1,8 @@
-import type { Observable, Subscriber } from 'rxjs';
+import type { Observable, SchedulerLike, Subscriber } from 'rxjs';
 import type { ConductorEvent } from '../events/catalog.js';
 import { selects, type EventSelection } from '../events/event-selection.js';
 import type { JsonObject } from '../json.js';
 import type { SseMessage } from '../sse/message.js';
-import { SSE_VIEW, type ConsumerView } from './consumer-views.js';
 import type { Route, EventRouter } from './event-router.js';
 import type { Beater, HeartbeatClock } from './heartbeat-clock.js';
 
@@ -62,6 +61,18 @@ export type Backlog =
   | { readonly events: readonly BridgeEvent[]; readonly notice?: SseMessage; readonly later?: undefined }
   | { readonly events: readonly []; readonly later: Observable<SseMessage>; readonly afterSeq: number };
 
+/** What a consumer emits for each thing it sends: the `SseMessage` streams' view, or the typed streams'. */
+export interface ConsumerView<O> {
+  /** A daemon event the bridge routed or replays from its ring. */
+  event(event: BridgeEvent): O;
+  /** A message made elsewhere: a `stream_reset` notice, or an event of a log replay. */
+  message(message: SseMessage): O;
+  heartbeat(scheduler: SchedulerLike): O;
+  readonly stopped: O;
+  /** True for a job's terminal event (`until: 'terminal'`). */
+  endsJob(this: void, item: O): boolean;
+}
+
 /** What a consumer uses of its bridge. */
 export interface ConsumerHost {
   readonly router: EventRouter<BridgeEvent>;
@@ -94,7 +105,7 @@ export class BridgeConsumer<O = SseMessage> implements Beater, Route<BridgeEvent
     readonly key: RouteKey,
     private readonly host: ConsumerHost,
     /** What the consumer emits: SSE messages, or typed events. */
-    readonly view: ConsumerView<O> = SSE_VIEW as unknown as ConsumerView<O>,
+    readonly view: ConsumerView<O>,
   ) {
     this.selection = key.selection;
   }

@@ -12,6 +12,7 @@ import {
   type Backlog,
   type BridgeEvent,
   type ConsumerHost,
+  type ConsumerView,
   type RouteKey,
 } from './bridge-consumer.js';
 import { BridgeTally, type BridgeState, type BridgeStats } from './bridge-stats.js';
@@ -27,7 +28,7 @@ import { sharedConnection } from './shared-connection.js';
 import { ResumePlanner } from './resume.js';
 import type { TypedMessage } from '../events/catalog.js';
 import type { JobState } from '../events/job-state.js';
-import { SSE_VIEW, TYPED_VIEW, type ConsumerView } from './consumer-views.js';
+import { SSE_VIEW, TYPED_VIEW } from './consumer-views.js';
 import { jobSnapshot } from './job-snapshot.js';
 import { ConnectionHold } from './connection-hold.js';
 import {

@@ -1,23 +1,10 @@
-import type { SchedulerLike } from 'rxjs';
 import type { BridgeControl, ConductorEvent, StreamResetControl, TypedMessage } from '../events/catalog.js';
 import { TERMINAL_EVENTS } from '../events/event-selection.js';
 import { toConductorEvent } from '../events/to-conductor-event.js';
 import { isJsonObject } from '../json.js';
 import type { SseMessage } from '../sse/message.js';
-import type { BridgeEvent } from './bridge-consumer.js';
+import type { BridgeEvent, ConsumerView } from './bridge-consumer.js';
 import { BRIDGE_STOPPED, heartbeatMessage } from './control-messages.js';
-
-/** What a consumer emits for each thing it sends: the `SseMessage` streams' view, or the typed streams'. */
-export interface ConsumerView<O> {
-  /** A daemon event the bridge routed or replays from its ring. */
-  event(event: BridgeEvent): O;
-  /** A message made elsewhere: a `stream_reset` notice, or an event of a log replay. */
-  message(message: SseMessage): O;
-  heartbeat(scheduler: SchedulerLike): O;
-  readonly stopped: O;
-  /** True for a job's terminal event (`until: 'terminal'`). */
-  endsJob(this: void, item: O): boolean;
-}
 
 /** The view of `jobEvents`/`allEvents`: the bridge's messages as they are. */
 export const SSE_VIEW: ConsumerView<SseMessage> = {
