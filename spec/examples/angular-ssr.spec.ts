@@ -53,6 +53,7 @@ const jobEvent = (jobId: string, event: string, extra: JsonObject = {}): JsonObj
 interface Health {
   state: string;
   counters: { eventsIn: number };
+  consumers: { job: number };
 }
 
 const health = async (url: string): Promise<Health> =>
@@ -177,6 +178,8 @@ describeWithExample('examples/angular-ssr: the built SSR server with the bridge'
 
         await page.waitForSelector('[data-testid="state"]:text-is("open")', { timeout: 15_000 });
         expect(await pageIds(page)).toEqual(ssrIds);
+        // The job-state panel follows nightly on its own stream (until=terminal): wait until it is open.
+        await waitUntil(async () => (await health(url)).consumers.job >= 1, "the job state's stream");
 
         await publish(
           jobEvent('nightly', 'sheet.completed', { sheet_num: 1 }),
@@ -188,6 +191,13 @@ describeWithExample('examples/angular-ssr: the built SSR server with the bridge'
         expect(ids.slice(0, 2)).toEqual(ssrIds);
         expect(new Set(ids).size).toBe(4);
         expect(await page.textContent('[data-testid="events"]')).toContain('job.completed');
+        // jobState() folded in the browser, shown through toSignal.
+        await page.waitForSelector('[data-testid="job-state"] .state:text-is("completed")', {
+          timeout: 15_000,
+        });
+        expect((await page.textContent('[data-testid="job-state"]'))!.replace(/\s+/g, ' ')).toContain(
+          'Job nightly: completed · 1 sheets completed · 0 failing',
+        );
         expect(problems).toEqual([]);
       } finally {
         await page.close();

@@ -6,13 +6,6 @@ import type { JsonObject } from '../json.js';
 /**
  * One event as a {@link BridgeSource} delivers it: the raw daemon event, and
  * for a log its sequence and the conductor it came from.
- *
- * @example
- * ```ts
- * import type { SourceEvent } from 'daemon-event-bridge';
- *
- * const event: SourceEvent = { raw: { job_id: 'nightly', event: 'sheet.started' }, seq: 42, conductor: 'host-a' };
- * ```
  */
 export interface SourceEvent {
   readonly raw: unknown;

@@ -5,12 +5,6 @@ import type { JsonRpcResponse } from './json-rpc.js';
 /**
  * What a daemon client skipped, per cause. The keys are stable: metrics and
  * `/healthz` use them.
- *
- * @example
- * ```ts
- * const { skipped } = client.stats();
- * const total = Object.values(skipped).reduce((sum, n) => sum + n, 0);
- * ```
  */
 export interface SkippedLineCounts {
   /** Lines that are not UTF-8. */

@@ -111,13 +111,6 @@ export type KnownEventName = keyof ConductorEventDataMap;
 /**
  * What `ofEventType` and the `events` option take: a known name (offered by
  * editors), a `prefix.*` pattern, or any other event name.
- *
- * @example
- * ```ts
- * import type { EventSelector } from 'daemon-event-bridge';
- *
- * const wanted: EventSelector[] = ['sheet.*', 'job.cost_update'];
- * ```
  */
 export type EventSelector = KnownEventName | `${string}.*` | (string & {});
 

@@ -49,6 +49,8 @@ describe('StaticFiles', () => {
     ['/index.html', 'index.html', 'text/html; charset=utf-8'],
     ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
     ['/style.css', 'style.css', 'text/css; charset=utf-8'],
+    ['/panels.css', 'panels.css', 'text/css; charset=utf-8'],
+    ['/screens.css', 'screens.css', 'text/css; charset=utf-8'],
     ['/favicon.svg', 'favicon.svg', 'image/svg+xml'],
     ['/app.js?v=3', 'app.js', 'text/javascript; charset=utf-8'],
   ])('serves %s as %s with %s', async (path, file, type) => {
@@ -155,7 +157,7 @@ describe('the dashboard files', () => {
     const references = [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((match) => match[1]!);
     expect(references.length).toBeGreaterThanOrEqual(3);
     for (const reference of references) expect(reference).not.toMatch(/^(?:[a-z]+:)?\/\//i);
-    for (const file of ['index.html', 'style.css', ...modules]) {
+    for (const file of ['index.html', 'style.css', 'panels.css', 'screens.css', ...modules]) {
       expect(read(file)).not.toMatch(/https?:\/\/|@import|url\(\s*['"]?(?:https?:)?\/\//i);
     }
   });
@@ -165,7 +167,7 @@ describe('the dashboard files', () => {
     const local = [...html.matchAll(/\s(?:src|href)="([\w.-]+\.(?:js|css|svg))"/g)].map(
       (match) => `/${match[1]}`,
     );
-    expect(local.sort()).toEqual(['/app.js', '/favicon.svg', '/style.css']);
+    expect(local.sort()).toEqual(['/app.js', '/favicon.svg', '/panels.css', '/screens.css', '/style.css']);
     for (const path of local) expect(DASHBOARD_FILES[path]).toBeDefined();
   });
 

@@ -24,6 +24,10 @@ const DASHBOARD_MODULES = [
   'timeline.js',
 ];
 
+/** The dashboard's style sheets, in the order the page loads them. */
+const DASHBOARD_STYLES = ['style.css', 'panels.css', 'screens.css'];
+const CSS = 'text/css; charset=utf-8';
+
 /**
  * The dashboard's files: URL path → file name and content type. Besides
  * these, only the browser client's modules are served, under `/lib/`
@@ -33,7 +37,7 @@ export const DASHBOARD_FILES: Readonly<Record<string, { readonly file: string; r
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
   ...Object.fromEntries(DASHBOARD_MODULES.map((file) => [`/${file}`, { file, type: JS }])),
-  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  ...Object.fromEntries(DASHBOARD_STYLES.map((file) => [`/${file}`, { file, type: CSS }])),
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
