@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { filter, share, Subject } from 'rxjs';
+import { filter, share, Subject, type Subscription } from 'rxjs';
 import { DaemonEventBridge } from '../../src/bridge/bridge';
 import { EventRouter } from '../../src/bridge/event-router';
 import type { DaemonClient } from '../../src/daemon/daemon-client';
@@ -69,19 +69,21 @@ export function routerFloor(size: DispatchSize): Dispatch {
   );
 }
 
-/** The bridge: validation, numbering, replay ring and routing to real consumer Observables. */
-export function bridgeDispatch(size: DispatchSize): Dispatch {
+/**
+ * A bridge on an in-memory daemon stream with the consumers `subscribe`
+ * opens, fed `raw` one event at a time and measured.
+ */
+function bridgeRun(
+  size: DispatchSize,
+  raw: readonly JsonObject[],
+  subscribe: (bridge: DaemonEventBridge, deliver: () => void) => Subscription[],
+): Dispatch {
   const feed = new Subject<JsonObject>();
   const client: DaemonClient = { stream: () => feed, call: () => Promise.resolve([]) };
   const bridge = new DaemonEventBridge(client, { replaySize: 1_000 });
   bridge.start();
   let delivered = 0;
-  const deliver = () => void delivered++;
-  const subscriptions = [];
-  for (let job = 0; job < size.jobs; job++)
-    subscriptions.push(bridge.jobEvents(`job-${job}`).subscribe(deliver));
-  for (let i = 0; i < size.globalConsumers; i++) subscriptions.push(bridge.allEvents(0).subscribe(deliver));
-  const raw = events(size);
+  const subscriptions = subscribe(bridge, () => void delivered++);
   try {
     return measure(
       size,
@@ -95,6 +97,14 @@ export function bridgeDispatch(size: DispatchSize): Dispatch {
   }
 }
 
+/** The bridge: validation, numbering, replay ring and routing to real consumer Observables. */
+export function bridgeDispatch(size: DispatchSize): Dispatch {
+  return bridgeRun(size, events(size), (bridge, deliver) => [
+    ...Array.from({ length: size.jobs }, (_, job) => bridge.jobEvents(`job-${job}`).subscribe(deliver)),
+    ...Array.from({ length: size.globalConsumers }, () => bridge.allEvents(0).subscribe(deliver)),
+  ]);
+}
+
 /** Consumers of the selective dispatch figure: each selects one event name of its own. */
 export const SELECTIVE_CONSUMERS = 1_000;
 
@@ -105,29 +115,14 @@ export const SELECTIVE_CONSUMERS = 1_000;
  * name: the cost per event must not grow with the consumers that do not match.
  */
 export function selectiveDispatch(size: DispatchSize): Dispatch {
-  const feed = new Subject<JsonObject>();
-  const client: DaemonClient = { stream: () => feed, call: () => Promise.resolve([]) };
-  const bridge = new DaemonEventBridge(client, { replaySize: 1_000 });
-  bridge.start();
-  let delivered = 0;
-  const deliver = () => void delivered++;
   const name = (k: number) => `bench.e${k}`;
-  const subscriptions = [];
-  for (let k = 0; k < SELECTIVE_CONSUMERS; k++)
-    subscriptions.push(bridge.allEvents(0, { events: [name(k)] }).subscribe(deliver));
   const raw = events(size).map((event, i) => ({ ...event, event: name(i % SELECTIVE_CONSUMERS) }));
-  try {
-    const result = measure(
-      size,
-      size.events,
-      (i) => feed.next(raw[i]!),
-      () => delivered,
-    );
-    return { ...result, expectedDeliveries: size.events };
-  } finally {
-    subscriptions.forEach((s) => s.unsubscribe());
-    bridge.stop();
-  }
+  const result = bridgeRun(size, raw, (bridge, deliver) =>
+    Array.from({ length: SELECTIVE_CONSUMERS }, (_, k) =>
+      bridge.allEvents(0, { events: [name(k)] }).subscribe(deliver),
+    ),
+  );
+  return { ...result, expectedDeliveries: size.events };
 }
 
 /** The naive pattern: a `filter` per consumer on one shared stream (on a tenth of the events: it is slow). */

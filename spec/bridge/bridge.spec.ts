@@ -1,4 +1,4 @@
-import { createTestScheduler } from '../support/marbles';
+import { createTestScheduler, marbleBridge } from '../support/marbles';
 import { firstValueFrom, map, Observable, of, Subject, throwError, toArray } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { DaemonEventBridge, type BridgeState } from '../../src/bridge/bridge';
@@ -31,15 +31,8 @@ describe('DaemonEventBridge', () => {
     testScheduler = createTestScheduler();
   });
 
-  function bridgeOf(client: MemoryDaemonClient, options: BridgeOptions = {}): DaemonEventBridge {
-    return new DaemonEventBridge(client, {
-      scheduler: testScheduler,
-      instanceId: 't',
-      heartbeatMs: 1_000,
-      reconnect: { initialDelayMs: 10, maxDelayMs: 40 },
-      ...options,
-    });
-  }
+  const bridgeOf = (client: MemoryDaemonClient, options: BridgeOptions = {}): DaemonEventBridge =>
+    marbleBridge(testScheduler, client, options);
 
   /** Runs `fn` at virtual time `frame`. */
   function at(frame: number, fn: () => void): void {

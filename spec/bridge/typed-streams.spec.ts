@@ -1,7 +1,7 @@
-import { createTestScheduler } from '../support/marbles';
+import { createTestScheduler, marbleBridge } from '../support/marbles';
 import { firstValueFrom, Subject } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { DaemonEventBridge } from '../../src/bridge/bridge';
+import type { DaemonEventBridge } from '../../src/bridge/bridge';
 import { BRIDGE_STOPPED } from '../../src/bridge/control-messages';
 import type { BridgeOptions } from '../../src/bridge/bridge-options';
 import { toSseMessage } from '../../src/bridge/to-sse-message';
@@ -44,15 +44,8 @@ describe('DaemonEventBridge: typed streams, event selection, until, jobSnapshot'
     testScheduler = createTestScheduler();
   });
 
-  function bridgeOf(client: MemoryDaemonClient, options: BridgeOptions = {}): DaemonEventBridge {
-    return new DaemonEventBridge(client, {
-      scheduler: testScheduler,
-      instanceId: 't',
-      heartbeatMs: 1_000,
-      reconnect: { initialDelayMs: 10, maxDelayMs: 40 },
-      ...options,
-    });
-  }
+  const bridgeOf = (client: MemoryDaemonClient, options: BridgeOptions = {}): DaemonEventBridge =>
+    marbleBridge(testScheduler, client, options);
 
   function at(frame: number, fn: () => void): void {
     testScheduler.schedule(fn, frame);

@@ -47,10 +47,11 @@ export function isControlEvent(name: string): boolean {
  */
 export function daemonEventName(raw: unknown): string {
   if (typeof raw !== 'object' || raw === null) return FALLBACK_EVENT_NAME;
-  const { event, event_type: eventType } = raw as { readonly event?: unknown; readonly event_type?: unknown };
+  const named = raw as { readonly event?: unknown; readonly event_type?: unknown };
+  const event = named.event;
   if (typeof event === 'string' && event !== '') return event;
-  if (typeof eventType === 'string' && eventType !== '') return eventType;
-  return FALLBACK_EVENT_NAME;
+  const eventType = named.event_type; // read only when needed: most events have `event`
+  return typeof eventType === 'string' && eventType !== '' ? eventType : FALLBACK_EVENT_NAME;
 }
 
 /**
