@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processUrl, startProcess, stopProcess, type TestProcess } from '../support/child-process';
@@ -289,7 +289,7 @@ function typecheck(project: string, entries: readonly string[]): string[] {
   const types = join(project, 'node_modules', '@types');
   if (!existsSync(join(types, 'node'))) {
     // Users who compile for Node have @types/node: linked from ours, for tsc only.
-    execFileSync('mkdir', ['-p', types]);
+    mkdirSync(types, { recursive: true });
     symlinkSync(join(root, 'node_modules', '@types', 'node'), join(types, 'node'), 'dir');
   }
   const imports = entries.map((entry, n) => `import * as entry${n} from '${entry}';`).join('\n');
