@@ -1,4 +1,5 @@
-import { EventRouter, type Routable } from '../../src/bridge/event-router';
+import { EventRouter } from '../../src/bridge/event-router';
+import type { Routable } from '../../src/bridge/route';
 
 const event = (seq: number, jobId?: string): Routable => ({ seq, jobId });
 

@@ -1,4 +1,5 @@
-import { EventRouter, type Routable, type Route } from '../../src/bridge/event-router';
+import { EventRouter } from '../../src/bridge/event-router';
+import type { Routable, Route } from '../../src/bridge/route';
 import { parseEventSelection, type EventSelection } from '../../src/events/event-selection';
 
 const selection = (...selectors: string[]): EventSelection =>

@@ -3,7 +3,8 @@ import type { ConductorEvent } from '../events/catalog.js';
 import { selects, type EventSelection } from '../events/event-selection.js';
 import type { JsonObject } from '../json.js';
 import type { SseMessage } from '../sse/message.js';
-import type { Route, EventRouter } from './event-router.js';
+import type { EventRouter } from './event-router.js';
+import type { Route } from './route.js';
 import type { Beater, HeartbeatClock } from './heartbeat-clock.js';
 
 /**

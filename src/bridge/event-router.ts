@@ -1,19 +1,6 @@
 import type { EventSelection } from '../events/event-selection.js';
+import { deliver, type Routable, type Route } from './route.js';
 import { SelectionIndex } from './selection-index.js';
-
-/** What the router needs of an event: its sequence number, its job, and (for selective routes) its name. */
-export interface Routable {
-  readonly seq: number;
-  readonly jobId: string | undefined;
-  readonly name?: string | undefined;
-}
-
-/** A consumer in the router: it gets the events with `seq > afterSeq` (of its `selection`, if any). */
-export interface Route<T> {
-  deliver(event: T): void;
-  readonly afterSeq: number;
-  readonly selection?: EventSelection | undefined;
-}
 
 /**
  * A keyed demultiplexer. Routing an event costs O(consumers of its job +
@@ -119,8 +106,4 @@ export class EventRouter<T extends Routable> {
     this.jobRoutes--;
     if (index.size === 0) this.selectedByJob.delete(jobId);
   }
-}
-
-function deliver<T extends Routable>(route: Route<T>, event: T): void {
-  if (event.seq > route.afterSeq) route.deliver(event);
 }

@@ -1,15 +1,5 @@
 import type { EventSelection } from '../events/event-selection.js';
-
-/** What the index needs of an event and of a route (see `EventRouter`). */
-interface Selectable {
-  readonly seq: number;
-  readonly name?: string | undefined;
-}
-interface SelectiveRoute<T> {
-  deliver(event: T): void;
-  readonly afterSeq: number;
-  readonly selection?: EventSelection | undefined;
-}
+import { deliver, type Routable, type Route } from './route.js';
 
 /**
  * The routes of one scope (a job, or every event) that select events by
@@ -18,23 +8,23 @@ interface SelectiveRoute<T> {
  * visiting the others. A selection is normalised (no name under one of its
  * patterns, no pattern under another), so a route gets each event once.
  */
-export class SelectionIndex<T extends Selectable> {
-  private readonly byName = new Map<string, Set<SelectiveRoute<T>>>();
-  private readonly byPrefix = new Map<string, Set<SelectiveRoute<T>>>();
+export class SelectionIndex<T extends Routable> {
+  private readonly byName = new Map<string, Set<Route<T>>>();
+  private readonly byPrefix = new Map<string, Set<Route<T>>>();
   private routes = 0;
 
   get size(): number {
     return this.routes;
   }
 
-  add(route: SelectiveRoute<T>, selection: EventSelection): void {
+  add(route: Route<T>, selection: EventSelection): void {
     for (const name of selection.names) bucket(this.byName, name).add(route);
     for (const prefix of selection.prefixes) bucket(this.byPrefix, prefix).add(route);
     this.routes++;
   }
 
   /** Takes `route` out; false when it was not there. */
-  remove(route: SelectiveRoute<T>, selection: EventSelection): boolean {
+  remove(route: Route<T>, selection: EventSelection): boolean {
     let found = false;
     for (const name of selection.names) found = unbucket(this.byName, name, route) || found;
     for (const prefix of selection.prefixes) found = unbucket(this.byPrefix, prefix, route) || found;
@@ -66,8 +56,4 @@ function unbucket<R>(map: Map<string, Set<R>>, key: string, route: R): boolean {
   if (set === undefined || !set.delete(route)) return false;
   if (set.size === 0) map.delete(key);
   return true;
-}
-
-function deliver<T extends Selectable>(route: SelectiveRoute<T>, event: T): void {
-  if (event.seq > route.afterSeq) route.deliver(event);
 }
