@@ -68,6 +68,20 @@ describe('serveSse', () => {
     ]);
   });
 
+  it('sends the frames without chunked framing: the body runs to the close of the connection', async () => {
+    source = () => of<SseMessage>({ event: 'sheet.started', data: '{"sheet_num":1}', id: 't-1' });
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    rawSockets.push(socket);
+    socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    let raw = '';
+    socket.on('data', (chunk: Buffer) => (raw += chunk.toString('latin1')));
+    await new Promise((resolve) => socket.once('close', resolve));
+    const [head, body] = raw.split('\r\n\r\n', 2) as [string, string];
+    expect(head.toLowerCase()).not.toContain('transfer-encoding');
+    expect(head.toLowerCase()).toContain('connection: close');
+    expect(body).toBe('retry: 3000\n\nevent: sheet.started\nid: t-1\ndata: {"sheet_num":1}\n\n');
+  });
+
   it('sends headers before the first message, so a client sees the stream open at once', async () => {
     const subject = new Subject<SseMessage>();
     source = () => subject;

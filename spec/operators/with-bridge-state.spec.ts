@@ -36,6 +36,32 @@ describe('withBridgeState', () => {
     });
   });
 
+  it("passes state$'s error on, and ends the source with it", () => {
+    createTestScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const state$ = hot('c--#', { c: 'connected' });
+      const source = cold('-a---b|', { a, b });
+      expectObservable(source.pipe(withBridgeState(state$))).toBe('ca-#', s);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('goes on with the source after state$ completes', () => {
+    createTestScheduler().run(({ cold, hot, expectObservable }) => {
+      const state$ = hot('c-|', { c: 'connected' });
+      expectObservable(cold('-a---b|', { a, b }).pipe(withBridgeState(state$))).toBe('ca---b|', s);
+    });
+  });
+
+  it('unsubscribes the source and state$ when its subscriber leaves', () => {
+    createTestScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const state$ = hot('c-----r', { c: 'connected', r: 'reconnecting' });
+      const source = cold('-a---b|', { a, b });
+      expectObservable(source.pipe(withBridgeState(state$)), '^--!').toBe('ca-', s);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+      expectSubscriptions(state$.subscriptions).toBe('^--!');
+    });
+  });
+
   it('shares one frozen message per state (encoded once for every client)', () => {
     const first = bridgeStateMessage('stopped');
     expect(bridgeStateMessage('stopped')).toBe(first);

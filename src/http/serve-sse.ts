@@ -136,6 +136,10 @@ export function serveSse(
   }
 
   res.statusCode = 200;
+  // An event stream has no end to announce: without chunked framing the body runs to the close of the
+  // connection (HTTP/1.1 allows it; EventSource reconnects either way), and each write is one buffer
+  // instead of four (size line, CRLF, frame, CRLF), a cost paid once per write per client.
+  res.useChunkedEncodingByDefault = false;
   for (const [name, value] of Object.entries({ ...SSE_HEADERS, ...headers })) res.setHeader(name, value);
   res.flushHeaders();
   res.socket?.setNoDelay(true);

@@ -1,4 +1,4 @@
-import { endWith, map, merge, takeWhile, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import type { SseMessage } from '../sse/message.js';
 import { BRIDGE_STATE_EVENT } from '../sse/vocabulary.js';
 
@@ -18,16 +18,24 @@ export function bridgeStateMessage(state: string): SseMessage {
   return message;
 }
 
-const END = Symbol('end');
-
 /**
  * Mirrors the source and interleaves a `bridge_state` message for the current
  * state (first) and for every change of `state$`, until the source completes
- * or errors.
+ * or errors (an error of `state$` is passed on too; its completion is not).
+ *
+ * Built on one subscriber, not `merge`/`endWith`/`takeWhile`: the source's
+ * messages reach the subscriber with no operator in between, and this sits
+ * on the path of every frame of every `/api/events/stream` client.
  */
 export function withBridgeState(state$: Observable<string>): MonoTypeOperatorFunction<SseMessage> {
   return (source) =>
-    merge(state$.pipe(map(bridgeStateMessage)), source.pipe(endWith(END))).pipe(
-      takeWhile((message): message is SseMessage => message !== END),
-    );
+    new Observable<SseMessage>((subscriber) => {
+      subscriber.add(
+        state$.subscribe({
+          next: (state) => subscriber.next(bridgeStateMessage(state)),
+          error: (error: unknown) => subscriber.error(error),
+        }),
+      );
+      if (!subscriber.closed) source.subscribe(subscriber);
+    });
 }
