@@ -101,6 +101,26 @@ describeNats('JetStreamPublisher', () => {
     silent.unsubscribe();
   });
 
+  it("takes its replies under the connection's inbox prefix", async () => {
+    const custom = await connect({ servers: server.url, inboxPrefix: 'relay_acks' });
+    const replies: string[] = [];
+    const watch = nc.subscribe('pub.prefixed', {
+      callback: (_error, msg) => {
+        replies.push(msg.reply ?? '');
+      },
+    });
+    await nc.flush();
+    const prefixed = new JetStreamPublisher(custom, 5_000, scheduler);
+    prefixed.publish(item('pub.prefixed', 'p1'), listener);
+    await heard(1);
+    await waitUntil(() => replies.length === 1, 'the publish seen by a plain subscriber');
+    expect(listener.heard).toEqual(['acked p1']);
+    expect(replies).toEqual([expect.stringMatching(/^relay_acks\.[A-Za-z0-9]+\.1$/)]);
+    watch.unsubscribe();
+    prefixed.close();
+    await custom.close();
+  });
+
   it('fails what awaits an ack when closed', () => {
     publisher.publish(item('silent.b', 'c1'), listener);
     publisher.close();

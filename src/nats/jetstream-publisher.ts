@@ -11,8 +11,14 @@ import { AckTracker, type AckListener } from './ack-tracker.js';
 import { JetStreamPublishError } from './errors.js';
 import type { PendingPublish } from './publish-buffer.js';
 
-/** What {@link JetStreamPublisher} needs of a NATS connection (nats.js's own methods). */
-export type PublishConnection = Pick<NatsConnection, 'publish' | 'subscribe'>;
+/**
+ * What {@link JetStreamPublisher} needs of a NATS connection: nats.js's own
+ * methods, and its `inboxPrefix` option where it has one (nats.js's
+ * connection does, for accounts allowed replies under another prefix than `_INBOX`).
+ */
+export type PublishConnection = Pick<NatsConnection, 'publish' | 'subscribe'> & {
+  readonly options?: { readonly inboxPrefix?: string };
+};
 
 /**
  * Publishes events to JetStream as core NATS messages with a `Nats-Msg-Id`
@@ -27,7 +33,7 @@ export type PublishConnection = Pick<NatsConnection, 'publish' | 'subscribe'>;
  */
 export class JetStreamPublisher {
   private readonly tracker: AckTracker<PendingPublish>;
-  private readonly replyPrefix = `${createInbox()}.`;
+  private readonly replyPrefix: string;
   private readonly inbox: Subscription;
 
   constructor(
@@ -36,6 +42,7 @@ export class JetStreamPublisher {
     scheduler: SchedulerLike,
   ) {
     this.tracker = new AckTracker(timeoutMs, scheduler);
+    this.replyPrefix = `${createInbox(nc.options?.inboxPrefix)}.`;
     this.inbox = nc.subscribe(`${this.replyPrefix}*`, {
       callback: (error, msg) => this.receive(error, msg),
     });
