@@ -1,4 +1,5 @@
-import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -42,6 +43,20 @@ async function daemonProcess(
   );
   child.stderr.pipe(process.stderr);
   return { child, socketPath: await firstLine(child) };
+}
+
+/** Throws unless `stream` holds exactly `count` events whose `sheet_num`s are 0, 1, 2… in stream order. */
+async function checkStored(nc: NatsConnection, stream: string, count: number): Promise<void> {
+  const consumer = await jetstream(nc).consumers.get(stream);
+  let next = 0;
+  for await (const msg of await consumer.fetch({ max_messages: count, expires: 10_000 })) {
+    const num = msg.json<{ sheet_num: number }>().sheet_num;
+    if (num !== next) throw new Error(`${stream}: event ${num} stored where ${next} was due`);
+    if (++next === count) break;
+  }
+  const { state } = await (await jetstream(nc).jetstreamManager()).streams.info(stream);
+  if (next !== count || state.messages !== count)
+    throw new Error(`${stream}: ${state.messages} events stored, ${next} read in order, ${count} sent`);
 }
 
 /**
@@ -89,6 +104,8 @@ async function relayThroughput(
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   await relay.stop();
+  // nothing lost, duplicated or reordered
+  await checkStored(nc, `BENCH_R${replicas}`, RELAY_EVENTS);
   await nc.close();
   await client.close();
   daemon.child.stdin.end();
@@ -243,7 +260,7 @@ export async function natsFigures(): Promise<Result[]> {
   const results: Result[] = [];
   const single = await startNatsServer();
   try {
-    results.push(await relayThroughput([single.url], '1 node', 1, 10_000));
+    results.push(await relayThroughput([single.url], '1 node', 1, 25_000));
     results.push(...(await endToEndLatency(single.url)));
     results.push(...(await resumeOnAnotherReplica(single.url)));
   } finally {
@@ -252,7 +269,7 @@ export async function natsFigures(): Promise<Result[]> {
   const cluster = await startNatsCluster(3);
   try {
     await pause(3_000); // the JetStream meta leader election
-    results.push(await relayThroughput(cluster.urls, '3 nodes (R3 stream)', 3));
+    results.push(await relayThroughput(cluster.urls, '3 nodes (R3 stream)', 3, 20_000));
   } finally {
     await cluster.dispose();
   }

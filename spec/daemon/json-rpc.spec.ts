@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import {
   isNotification,
   JsonRpcErrorCode,
+  jsonRpcIncomingSchema,
   jsonRpcRequestSchema,
   parseIncoming,
   type JsonRpcIncoming,
@@ -56,6 +58,43 @@ describe('parseIncoming', () => {
       reason: 'not_json_rpc',
       value: JSON.parse(line) as unknown,
     });
+  });
+});
+
+describe('parseIncoming against the schema', () => {
+  const absent = Symbol('absent');
+  const member = (...values: unknown[]) => fc.oneof(fc.constantFrom(absent, ...values), fc.jsonValue());
+  /** Lines shaped like messages, each member right, wrong or missing, with extra members. */
+  const messageLike = fc
+    .record({
+      jsonrpc: member('2.0', '1.0', 2),
+      method: member('monitor.event', ''),
+      params: member({ job_id: 'a' }, null, [1]),
+      id: member(1, 'a', null),
+      result: member(null, 1),
+      error: member({ code: -32000, message: 'x' }, { code: 'E', message: 'x' }),
+    })
+    .chain((known) =>
+      fc.dictionary(fc.string(), fc.jsonValue()).map((extra) => {
+        const message: Record<string, unknown> = { ...extra };
+        for (const [key, value] of Object.entries(known)) {
+          if (value === absent) delete message[key];
+          else message[key] = value;
+        }
+        return JSON.stringify(message);
+      }),
+    );
+
+  it('accepts exactly what jsonRpcIncomingSchema accepts, with the same message', () => {
+    fc.assert(
+      fc.property(fc.oneof(messageLike, fc.json()), (line) => {
+        const schema = jsonRpcIncomingSchema.safeParse(JSON.parse(line));
+        const parsed = parseIncoming(line);
+        expect(parsed.ok).toBe(schema.success);
+        if (parsed.ok) expect(parsed.message).toEqual(schema.data);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 

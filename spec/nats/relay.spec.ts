@@ -127,6 +127,20 @@ describeNats('NatsRelay', () => {
     expect(relay.stats().counters.dropped).toBe(0);
   });
 
+  it('keeps what awaits an ack at stop() buffered, and stores it once when started again', async () => {
+    await server.stop();
+    for (let i = 1; i <= 3; i++) daemon.publish(event('a', i));
+    await waitUntil(() => relay.stats().counters.eventsIn === 3, 'events read while NATS is down');
+    await relay.stop(100);
+    expect(relay.stats()).toMatchObject({ buffered: { events: 3 }, counters: { published: 0 } });
+    await server.start();
+    await relay.start();
+    await waitUntil(() => relay.stats().buffered.events === 0, 'buffer drained', 30_000);
+    const stored = await readStream(jsm, stream());
+    expect(stored.map((s) => s.raw['sheet_num'])).toEqual([1, 2, 3]);
+    expect(relay.stats().counters.published).toBe(3);
+  });
+
   it('drops and counts what does not fit the buffer instead of growing', async () => {
     const small = new NatsRelay(client, nc, {
       conductor: 'host-s',

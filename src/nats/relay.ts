@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
 import {
   asyncScheduler,
@@ -20,6 +20,9 @@ import { isDaemonEvent } from '../daemon/daemon-event.js';
 import { describeError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { silentLogger, type BridgeLogger } from '../logger.js';
+import type { AckListener } from './ack-tracker.js';
+import { JetStreamPublishError } from './errors.js';
+import { JetStreamPublisher } from './jetstream-publisher.js';
 import { PublishBuffer, type PendingPublish } from './publish-buffer.js';
 import {
   resolveNatsRelayOptions,
@@ -57,6 +60,9 @@ export interface NatsRelayStats {
 
 const encoder = new TextEncoder();
 
+/** How long a publish waits for its ack before it counts as failed (`js.publish()`'s default). */
+const ACK_TIMEOUT_MS = 5_000;
+
 /**
  * Relays one conductor's daemon events into a JetStream stream, and answers
  * history requests for it.
@@ -86,9 +92,9 @@ export class NatsRelay {
   private readonly options: ResolvedNatsRelayOptions;
   private readonly logger: BridgeLogger;
   private readonly scheduler: SchedulerLike;
-  private readonly js: JetStreamClient;
   private readonly buffer: PublishBuffer;
-  private readonly runId = randomBytes(4).toString('hex');
+  private readonly msgIdPrefix: string;
+  private publisher: JetStreamPublisher | undefined;
   private subscription = new Subscription();
   private rpc: NatsSubscription | undefined;
   private readonly stopped = new Subject<void>();
@@ -120,7 +126,7 @@ export class NatsRelay {
     this.options = resolveNatsRelayOptions(options);
     this.logger = this.options.logger ?? silentLogger;
     this.scheduler = this.options.scheduler ?? asyncScheduler;
-    this.js = jetstream(nc);
+    this.msgIdPrefix = `${this.options.conductor}-${randomBytes(4).toString('hex')}-`;
     this.buffer = new PublishBuffer(this.options.bufferMaxEvents, this.options.bufferMaxBytes);
   }
 
@@ -137,6 +143,7 @@ export class NatsRelay {
         if (error === null) void this.answerHistory(msg);
       },
     });
+    this.publisher = new JetStreamPublisher(this.nc, ACK_TIMEOUT_MS, this.scheduler);
     this.subscription = this.subscribeDaemon();
     const { stream, prefix, maxMsgs, maxAgeMs, maxBytes, replicas } = this.options;
     const info = await lastValueFrom(
@@ -183,6 +190,9 @@ export class NatsRelay {
         defaultValue: undefined,
       });
     }
+    // what is still in flight fails (`closed`) and stays buffered
+    this.publisher?.close();
+    this.publisher = undefined;
     this.logger.info('relay stopped', { ...this.counters, buffered: this.buffer.size });
   }
 
@@ -222,7 +232,7 @@ export class NatsRelay {
     const item: PendingPublish = {
       subject: eventSubject(this.options.prefix, this.options.conductor, jobId),
       payload: encoder.encode(JSON.stringify(raw)),
-      msgId: `${this.options.conductor}-${this.runId}-${++this.seq}`,
+      msgId: this.msgIdPrefix + ++this.seq,
     };
     if (this.buffer.push(item)) {
       if (this.dropping) {
@@ -302,33 +312,42 @@ export class NatsRelay {
       let firstError: unknown;
       let sent = 0;
       let inFlight = 0;
-      const settle = (): void => {
-        inFlight--;
-        fill();
+      const fail = (item: PendingPublish, error: unknown, order: number): void => {
+        if (failed.push({ item, order }) === 1) firstError = error;
       };
       const fill = (): void => {
+        const publisher = this.publisher;
         while (failed.length === 0 && inFlight < window && sent < limit) {
           const item = this.buffer.shift();
           if (item === undefined) break;
-          const order = sent++;
-          inFlight++;
-          this.js.publish(item.subject, item.payload, { msgID: item.msgId }).then(
-            (ack) => {
-              this.buffer.settled(item);
-              this.counters.published++;
-              if (ack.duplicate) this.counters.duplicates++;
-              settle();
-            },
-            (error: unknown) => {
-              if (failed.push({ item, order }) === 1) firstError = error;
-              settle();
-            },
-          );
+          sent++;
+          try {
+            if (publisher === undefined) throw new JetStreamPublishError('closed', 'the relay is stopped');
+            publisher.publish(item, listener);
+            inFlight++;
+          } catch (error) {
+            // refused at once (connection closed or draining): nothing after it was sent
+            fail(item, error, Number.MAX_SAFE_INTEGER);
+          }
         }
         if (inFlight === 0) {
           failed.sort((a, b) => a.order - b.order);
           resolve({ failed: failed.map((f) => f.item), error: firstError });
         }
+      };
+      const listener: AckListener<PendingPublish> = {
+        acked: (item, duplicate) => {
+          this.buffer.settled(item);
+          this.counters.published++;
+          if (duplicate) this.counters.duplicates++;
+          inFlight--;
+          fill();
+        },
+        failed: (item, error, id) => {
+          fail(item, error, id);
+          inFlight--;
+          fill();
+        },
       };
       fill();
     });
