@@ -12,7 +12,13 @@ import { SelectionIndex } from './selection-index.js';
  * while an event is being dispatched) gets no duplicate.
  */
 export class EventRouter<T extends Routable> {
-  private readonly byJob = new Map<string, Set<Route<T>>>();
+  /**
+   * Each job's routes: the route itself while it is the job's only one (the
+   * common case), else a set of them. An event then reaches a lone route with
+   * no set and no set table to load: with thousands of jobs those are cache
+   * misses, not hits.
+   */
+  private readonly byJob = new Map<string, Route<T> | Set<Route<T>>>();
   private readonly global = new Set<Route<T>>();
   private jobRoutes = 0;
   /** Routes with an event selection, indexed by name (see {@link SelectionIndex}). */
@@ -40,7 +46,8 @@ export class EventRouter<T extends Routable> {
   dispatch(event: T): void {
     if (event.jobId !== undefined) {
       const routes = this.byJob.get(event.jobId);
-      if (routes !== undefined) for (const route of routes) deliver(route, event);
+      if (routes instanceof Set) for (const route of routes) deliver(route, event);
+      else if (routes !== undefined) deliver(routes, event);
     }
     for (const route of this.global) deliver(route, event);
     if (this.selectedRoutes !== 0) this.dispatchSelected(event);
@@ -68,9 +75,10 @@ export class EventRouter<T extends Routable> {
       this.global.add(route);
       return;
     }
-    let routes = this.byJob.get(jobId);
-    if (routes === undefined) this.byJob.set(jobId, (routes = new Set()));
-    routes.add(route);
+    const routes = this.byJob.get(jobId);
+    if (routes === undefined) this.byJob.set(jobId, route);
+    else if (routes instanceof Set) routes.add(route);
+    else if (routes !== route) this.byJob.set(jobId, new Set([routes, route]));
     this.jobRoutes++;
   }
 
@@ -82,9 +90,10 @@ export class EventRouter<T extends Routable> {
       return;
     }
     const routes = this.byJob.get(jobId);
-    if (routes === undefined || !routes.delete(route)) return;
+    if (routes === route) this.byJob.delete(jobId);
+    else if (!(routes instanceof Set) || !routes.delete(route)) return;
+    else if (routes.size === 1) this.byJob.set(jobId, routes.values().next().value!);
     this.jobRoutes--;
-    if (routes.size === 0) this.byJob.delete(jobId);
   }
 
   private addSelected(jobId: string | undefined, route: Route<T>, selection: EventSelection): void {
