@@ -1,5 +1,13 @@
 import type { EventSelection } from '../events/event-selection.js';
-import { deliver, type Routable, type Route } from './route.js';
+import {
+  addToBucket,
+  deliver,
+  deliverAll,
+  removeFromBucket,
+  type Routable,
+  type Route,
+  type RouteBucket,
+} from './route.js';
 import { SelectionIndex } from './selection-index.js';
 
 /**
@@ -12,13 +20,8 @@ import { SelectionIndex } from './selection-index.js';
  * while an event is being dispatched) gets no duplicate.
  */
 export class EventRouter<T extends Routable> {
-  /**
-   * Each job's routes: the route itself while it is the job's only one (the
-   * common case), else a set of them. An event then reaches a lone route with
-   * no set and no set table to load: with thousands of jobs those are cache
-   * misses, not hits.
-   */
-  private readonly byJob = new Map<string, Route<T> | Set<Route<T>>>();
+  /** Each job's routes (see {@link RouteBucket}). */
+  private readonly byJob = new Map<string, RouteBucket<T>>();
   private readonly global = new Set<Route<T>>();
   private jobRoutes = 0;
   /** Routes with an event selection, indexed by name (see {@link SelectionIndex}). */
@@ -44,17 +47,14 @@ export class EventRouter<T extends Routable> {
   }
 
   dispatch(event: T): void {
-    if (event.jobId !== undefined) {
-      const routes = this.byJob.get(event.jobId);
-      if (routes instanceof Set) for (const route of routes) deliver(route, event);
-      else if (routes !== undefined) deliver(routes, event);
-    }
+    if (event.jobId !== undefined && this.byJob.size !== 0) deliverAll(this.byJob.get(event.jobId), event);
     for (const route of this.global) deliver(route, event);
     if (this.selectedRoutes !== 0) this.dispatchSelected(event);
   }
 
   private dispatchSelected(event: T): void {
-    if (event.jobId !== undefined) this.selectedByJob.get(event.jobId)?.dispatch(event);
+    const { jobId } = event;
+    if (jobId !== undefined && this.selectedByJob.size !== 0) this.selectedByJob.get(jobId)?.dispatch(event);
     this.selectedGlobal.dispatch(event);
   }
 
@@ -75,10 +75,7 @@ export class EventRouter<T extends Routable> {
       this.global.add(route);
       return;
     }
-    const routes = this.byJob.get(jobId);
-    if (routes === undefined) this.byJob.set(jobId, route);
-    else if (routes instanceof Set) routes.add(route);
-    else if (routes !== route) this.byJob.set(jobId, new Set([routes, route]));
+    addToBucket(this.byJob, jobId, route);
     this.jobRoutes++;
   }
 
@@ -89,11 +86,7 @@ export class EventRouter<T extends Routable> {
       this.global.delete(route);
       return;
     }
-    const routes = this.byJob.get(jobId);
-    if (routes === route) this.byJob.delete(jobId);
-    else if (!(routes instanceof Set) || !routes.delete(route)) return;
-    else if (routes.size === 1) this.byJob.set(jobId, routes.values().next().value!);
-    this.jobRoutes--;
+    if (removeFromBucket(this.byJob, jobId, route)) this.jobRoutes--;
   }
 
   private addSelected(jobId: string | undefined, route: Route<T>, selection: EventSelection): void {
