@@ -31,22 +31,49 @@ export interface Dispatch {
 const events = (size: DispatchSize, count = size.events) =>
   Array.from({ length: count }, (_, i) => benchEvent(i, size.jobs, 1764000000000.5));
 
-function measure(size: DispatchSize, count: number, publish: (i: number) => void, delivered: () => number) {
-  // Warm up with one full pass: the optimising compiler runs on threads of its own, and
-  // process.cpuUsage() counts them; steady-state dispatch is the figure, not compile time.
-  for (let i = 0; i < count; i++) publish(i);
+/** Warm-up passes before the measured ones (see {@link measure}). */
+const WARM_UP_PASSES = 3;
+/** The measured passes run until they have used this much CPU, so that one figure spans many scheduler ticks. */
+const MIN_MEASURED_CPU_SECONDS = 0.25;
+
+/**
+ * Publishes events `0 .. count - 1` (warm-up passes, then measured passes)
+ * and returns the measured events per CPU-second; each event should reach
+ * `deliveriesPerEvent` consumers.
+ */
+function measure(
+  count: number,
+  deliveriesPerEvent: number,
+  publish: (i: number) => void,
+  delivered: () => number,
+): Dispatch {
+  // Steady-state dispatch is the figure, not compile time: the optimising compiler runs on
+  // threads of its own, and process.cpuUsage() counts them. Every pass runs the same loop
+  // (`publishAll`), so the measured ones run code compiled during the warm-up; a loop
+  // written twice would be compiled again (on stack) inside the measured time, which at
+  // the router's speed (a few ms per pass) is most of it.
+  for (let pass = 0; pass < WARM_UP_PASSES; pass++) publishAll(count, publish);
   // collect the setup's garbage (10,000 subscriptions) now, not during the measured loop
   (globalThis as { gc?: () => void }).gc?.();
   const before = delivered();
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < count; i++) publish(i);
-  const used = process.cpuUsage(cpu);
-  const seconds = (used.user + used.system) / 1e6;
+  let published = 0;
+  let seconds = 0;
+  while (seconds < MIN_MEASURED_CPU_SECONDS) {
+    const cpu = process.cpuUsage();
+    publishAll(count, publish);
+    const used = process.cpuUsage(cpu);
+    seconds += (used.user + used.system) / 1e6;
+    published += count;
+  }
   return {
-    eventsPerSecond: Math.round(count / seconds),
-    expectedDeliveries: count * (1 + size.globalConsumers),
+    eventsPerSecond: Math.round(published / seconds),
+    expectedDeliveries: published * deliveriesPerEvent,
     deliveries: delivered() - before,
   };
+}
+
+function publishAll(count: number, publish: (i: number) => void): void {
+  for (let i = 0; i < count; i++) publish(i);
 }
 
 /** The floor: the bridge's router with plain callbacks, messages made beforehand. */
@@ -62,8 +89,8 @@ export function routerFloor(size: DispatchSize): Dispatch {
     message: toSseMessage(raw, `b-${i + 1}`),
   }));
   return measure(
-    size,
     size.events,
+    1 + size.globalConsumers,
     (i) => router.dispatch(routed[i]!),
     () => delivered,
   );
@@ -74,8 +101,8 @@ export function routerFloor(size: DispatchSize): Dispatch {
  * opens, fed `raw` one event at a time and measured.
  */
 function bridgeRun(
-  size: DispatchSize,
   raw: readonly JsonObject[],
+  deliveriesPerEvent: number,
   subscribe: (bridge: DaemonEventBridge, deliver: () => void) => Subscription[],
 ): Dispatch {
   const feed = new Subject<JsonObject>();
@@ -86,8 +113,8 @@ function bridgeRun(
   const subscriptions = subscribe(bridge, () => void delivered++);
   try {
     return measure(
-      size,
-      size.events,
+      raw.length,
+      deliveriesPerEvent,
       (i) => feed.next(raw[i]!),
       () => delivered,
     );
@@ -99,30 +126,54 @@ function bridgeRun(
 
 /** The bridge: validation, numbering, replay ring and routing to real consumer Observables. */
 export function bridgeDispatch(size: DispatchSize): Dispatch {
-  return bridgeRun(size, events(size), (bridge, deliver) => [
+  return bridgeRun(events(size), 1 + size.globalConsumers, (bridge, deliver) => [
     ...Array.from({ length: size.jobs }, (_, job) => bridge.jobEvents(`job-${job}`).subscribe(deliver)),
     ...Array.from({ length: size.globalConsumers }, () => bridge.allEvents(0).subscribe(deliver)),
   ]);
 }
 
-/** Consumers of the selective dispatch figure: each selects one event name of its own. */
+/** Consumers of the selective dispatch figures: each selects one event name of its own (or follows one job). */
 export const SELECTIVE_CONSUMERS = 1_000;
 
 /**
+ * The events of the selective figures: names cycle through
+ * {@link SELECTIVE_CONSUMERS} names and jobs through as many jobs, so each
+ * event matches exactly one consumer of either figure.
+ */
+function oneMatchEvents(size: DispatchSize): JsonObject[] {
+  return events(size).map((event, i) => ({
+    ...event,
+    job_id: `job-${i % SELECTIVE_CONSUMERS}`,
+    event: selectedName(i % SELECTIVE_CONSUMERS),
+  }));
+}
+
+const selectedName = (k: number) => `bench.e${k}`;
+
+/**
  * Event selection: {@link SELECTIVE_CONSUMERS} global consumers, each with
- * `events: [one name]`, and events whose names cycle through those names, so
- * each event matches exactly one consumer. The router indexes selections by
- * name: the cost per event must not grow with the consumers that do not match.
+ * `events: [one name]`; each event matches exactly one of them. The router
+ * indexes selections by name: the cost per event must not grow with the
+ * consumers that do not match. Compare with {@link unselectedDispatch}.
  */
 export function selectiveDispatch(size: DispatchSize): Dispatch {
-  const name = (k: number) => `bench.e${k}`;
-  const raw = events(size).map((event, i) => ({ ...event, event: name(i % SELECTIVE_CONSUMERS) }));
-  const result = bridgeRun(size, raw, (bridge, deliver) =>
+  return bridgeRun(oneMatchEvents(size), 1, (bridge, deliver) =>
     Array.from({ length: SELECTIVE_CONSUMERS }, (_, k) =>
-      bridge.allEvents(0, { events: [name(k)] }).subscribe(deliver),
+      bridge.allEvents(0, { events: [selectedName(k)] }).subscribe(deliver),
     ),
   );
-  return { ...result, expectedDeliveries: size.events };
+}
+
+/**
+ * The yardstick of {@link selectiveDispatch}: the same events and as many
+ * consumers, without selection: one `jobEvents` consumer per job, so each
+ * event again reaches exactly one consumer (the same deliveries per event).
+ * Selective / this is the cost of selecting per matching delivery (1.0 = none).
+ */
+export function unselectedDispatch(size: DispatchSize): Dispatch {
+  return bridgeRun(oneMatchEvents(size), 1, (bridge, deliver) =>
+    Array.from({ length: SELECTIVE_CONSUMERS }, (_, k) => bridge.jobEvents(`job-${k}`).subscribe(deliver)),
+  );
 }
 
 /** The naive pattern: a `filter` per consumer on one shared stream (on a tenth of the events: it is slow). */
@@ -142,8 +193,8 @@ export function naiveDispatch(size: DispatchSize): Dispatch {
   const raw = events(size, count);
   try {
     return measure(
-      size,
       count,
+      1 + size.globalConsumers,
       (i) => feed.next(raw[i]!),
       () => delivered,
     );
@@ -153,7 +204,7 @@ export function naiveDispatch(size: DispatchSize): Dispatch {
 }
 
 /** The dispatch figures, by the name `dispatch-process.ts` takes. */
-export type DispatchSystem = 'router' | 'bridge' | 'naive' | 'selective';
+export type DispatchSystem = 'router' | 'bridge' | 'naive' | 'selective' | 'unselected';
 
 /** `system`'s figure measured in a fresh process (bench/fanout/dispatch-process.ts). */
 export async function dispatchInFreshProcess(system: DispatchSystem, size: DispatchSize): Promise<Dispatch> {

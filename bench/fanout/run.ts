@@ -92,6 +92,7 @@ export async function runFanout(
         bridge: await dispatchInFreshProcess('bridge', sizes.dispatch),
         naive: await dispatchInFreshProcess('naive', sizes.dispatch),
         selective: await dispatchInFreshProcess('selective', sizes.dispatch),
+        unselected: await dispatchInFreshProcess('unselected', sizes.dispatch),
       };
       runs.push({ broadcast, mixed, latency: latencies, memory, dispatch });
     }

@@ -35,6 +35,35 @@ describe('EventRouter', () => {
     expect(got).toEqual([6]);
   });
 
+  it('keeps routing a job that goes from one route to several and back', () => {
+    const router = new EventRouter<Routable>();
+    const got: string[] = [];
+    const removeFirst = router.add('a', (e) => got.push(`a1:${e.seq}`), 0);
+    const removeSecond = router.add('a', (e) => got.push(`a2:${e.seq}`), 0);
+    router.dispatch(event(1, 'a'));
+    removeFirst();
+    router.dispatch(event(2, 'a'));
+    const removeThird = router.add('a', (e) => got.push(`a3:${e.seq}`), 0);
+    router.dispatch(event(3, 'a'));
+    expect([router.jobConsumers, router.jobs]).toEqual([2, 1]);
+    removeSecond();
+    removeThird();
+    removeThird();
+    router.dispatch(event(4, 'a'));
+    expect(got).toEqual(['a1:1', 'a2:1', 'a2:2', 'a2:3', 'a3:3']);
+    expect([router.jobConsumers, router.jobs]).toEqual([0, 0]);
+  });
+
+  it('lets a route of a job leave while that job’s event is delivered', () => {
+    const router = new EventRouter<Routable>();
+    const got: string[] = [];
+    const removeSelf = router.add('a', (e) => got.push(`a1:${e.seq}`) && removeSelf(), 0);
+    router.add('a', (e) => got.push(`a2:${e.seq}`), 0);
+    router.dispatch(event(1, 'a'));
+    router.dispatch(event(2, 'a'));
+    expect(got).toEqual(['a1:1', 'a2:1', 'a2:2']);
+  });
+
   it('removes routes, drops empty jobs and tolerates a double removal', () => {
     const router = new EventRouter<Routable>();
     const remove = router.add('a', () => {}, 0);

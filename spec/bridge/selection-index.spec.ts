@@ -71,4 +71,22 @@ describe('EventRouter with event selections', () => {
     router.dispatch(event(1, 'sheet.failed', 'a'));
     expect(seen).toEqual([]);
   });
+
+  it('keeps delivering to the routes left under a name or prefix when others sharing it leave', () => {
+    const router = new EventRouter<Routable>();
+    const seen: string[] = [];
+    const one = route(['sheet.failed', 'baton.*'], seen, '1');
+    const two = route(['sheet.failed', 'baton.*'], seen, '2');
+    const three = route(['sheet.failed'], seen, '3');
+    [one, two, three].forEach((r) => router.addRoute(undefined, r));
+    router.removeRoute(undefined, one);
+    router.dispatch(event(1, 'sheet.failed'));
+    router.dispatch(event(2, 'baton.job.paused'));
+    router.removeRoute(undefined, three);
+    router.dispatch(event(3, 'sheet.failed'));
+    router.removeRoute(undefined, two);
+    router.dispatch(event(4, 'sheet.failed'));
+    expect(seen).toEqual(['2:sheet.failed', '3:sheet.failed', '2:baton.job.paused', '2:sheet.failed']);
+    expect(router.globalConsumers).toBe(0);
+  });
 });

@@ -1,5 +1,13 @@
 import type { EventSelection } from '../events/event-selection.js';
-import { deliver, type Routable, type Route } from './route.js';
+import {
+  addToBucket,
+  deliver,
+  deliverAll,
+  removeFromBucket,
+  type Routable,
+  type Route,
+  type RouteBucket,
+} from './route.js';
 import { SelectionIndex } from './selection-index.js';
 
 /**
@@ -12,7 +20,8 @@ import { SelectionIndex } from './selection-index.js';
  * while an event is being dispatched) gets no duplicate.
  */
 export class EventRouter<T extends Routable> {
-  private readonly byJob = new Map<string, Set<Route<T>>>();
+  /** Each job's routes (see {@link RouteBucket}). */
+  private readonly byJob = new Map<string, RouteBucket<T>>();
   private readonly global = new Set<Route<T>>();
   private jobRoutes = 0;
   /** Routes with an event selection, indexed by name (see {@link SelectionIndex}). */
@@ -38,16 +47,14 @@ export class EventRouter<T extends Routable> {
   }
 
   dispatch(event: T): void {
-    if (event.jobId !== undefined) {
-      const routes = this.byJob.get(event.jobId);
-      if (routes !== undefined) for (const route of routes) deliver(route, event);
-    }
+    if (event.jobId !== undefined && this.byJob.size !== 0) deliverAll(this.byJob.get(event.jobId), event);
     for (const route of this.global) deliver(route, event);
     if (this.selectedRoutes !== 0) this.dispatchSelected(event);
   }
 
   private dispatchSelected(event: T): void {
-    if (event.jobId !== undefined) this.selectedByJob.get(event.jobId)?.dispatch(event);
+    const { jobId } = event;
+    if (jobId !== undefined && this.selectedByJob.size !== 0) this.selectedByJob.get(jobId)?.dispatch(event);
     this.selectedGlobal.dispatch(event);
   }
 
@@ -68,9 +75,7 @@ export class EventRouter<T extends Routable> {
       this.global.add(route);
       return;
     }
-    let routes = this.byJob.get(jobId);
-    if (routes === undefined) this.byJob.set(jobId, (routes = new Set()));
-    routes.add(route);
+    addToBucket(this.byJob, jobId, route);
     this.jobRoutes++;
   }
 
@@ -81,10 +86,7 @@ export class EventRouter<T extends Routable> {
       this.global.delete(route);
       return;
     }
-    const routes = this.byJob.get(jobId);
-    if (routes === undefined || !routes.delete(route)) return;
-    this.jobRoutes--;
-    if (routes.size === 0) this.byJob.delete(jobId);
+    if (removeFromBucket(this.byJob, jobId, route)) this.jobRoutes--;
   }
 
   private addSelected(jobId: string | undefined, route: Route<T>, selection: EventSelection): void {

@@ -1,5 +1,12 @@
 import type { EventSelection } from '../events/event-selection.js';
-import { deliver, type Routable, type Route } from './route.js';
+import {
+  addToBucket,
+  deliverAll,
+  removeFromBucket,
+  type Routable,
+  type Route,
+  type RouteBucket,
+} from './route.js';
 
 /**
  * The routes of one scope (a job, or every event) that select events by
@@ -9,8 +16,8 @@ import { deliver, type Routable, type Route } from './route.js';
  * patterns, no pattern under another), so a route gets each event once.
  */
 export class SelectionIndex<T extends Routable> {
-  private readonly byName = new Map<string, Set<Route<T>>>();
-  private readonly byPrefix = new Map<string, Set<Route<T>>>();
+  private readonly byName = new Map<string, RouteBucket<T>>();
+  private readonly byPrefix = new Map<string, RouteBucket<T>>();
   private routes = 0;
 
   get size(): number {
@@ -18,16 +25,16 @@ export class SelectionIndex<T extends Routable> {
   }
 
   add(route: Route<T>, selection: EventSelection): void {
-    for (const name of selection.names) bucket(this.byName, name).add(route);
-    for (const prefix of selection.prefixes) bucket(this.byPrefix, prefix).add(route);
+    for (const name of selection.names) addToBucket(this.byName, name, route);
+    for (const prefix of selection.prefixes) addToBucket(this.byPrefix, prefix, route);
     this.routes++;
   }
 
   /** Takes `route` out; false when it was not there. */
   remove(route: Route<T>, selection: EventSelection): boolean {
     let found = false;
-    for (const name of selection.names) found = unbucket(this.byName, name, route) || found;
-    for (const prefix of selection.prefixes) found = unbucket(this.byPrefix, prefix, route) || found;
+    for (const name of selection.names) found = removeFromBucket(this.byName, name, route) || found;
+    for (const prefix of selection.prefixes) found = removeFromBucket(this.byPrefix, prefix, route) || found;
     if (found) this.routes--;
     return found;
   }
@@ -35,25 +42,10 @@ export class SelectionIndex<T extends Routable> {
   dispatch(event: T): void {
     const name = event.name;
     if (name === undefined) return;
-    const named = this.byName.get(name);
-    if (named !== undefined) for (const route of named) deliver(route, event);
+    if (this.byName.size !== 0) deliverAll(this.byName.get(name), event);
     if (this.byPrefix.size === 0) return;
     for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
-      const routes = this.byPrefix.get(name.slice(0, dot + 1));
-      if (routes !== undefined) for (const route of routes) deliver(route, event);
+      deliverAll(this.byPrefix.get(name.slice(0, dot + 1)), event);
     }
   }
-}
-
-function bucket<R>(map: Map<string, Set<R>>, key: string): Set<R> {
-  let set = map.get(key);
-  if (set === undefined) map.set(key, (set = new Set()));
-  return set;
-}
-
-function unbucket<R>(map: Map<string, Set<R>>, key: string, route: R): boolean {
-  const set = map.get(key);
-  if (set === undefined || !set.delete(route)) return false;
-  if (set.size === 0) map.delete(key);
-  return true;
 }

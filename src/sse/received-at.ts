@@ -1,19 +1,49 @@
 import type { SseMessage } from './message.js';
 
-/** The stamp of a message marked before it was frozen: a non-enumerable property, invisible to JSON, spreads and equality. */
-const RECEIVED_AT = Symbol('receivedAt');
-/** The stamps of messages already frozen when marked. */
+/** Returns its argument from `new`, so that a subclass's private fields are added to that object. */
+class Identity {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * The receipt time of a message, as a private field of the message itself:
+ * invisible to JSON, spreads, `Object.keys` and equality, as a plain
+ * object's should be. V8 adds a private field with an ordinary map
+ * transition that inline caches learn (about as cheap as a property store);
+ * `Object.defineProperty` of a hidden symbol costs a runtime call per event,
+ * and a `WeakMap` entry costs the garbage collector.
+ */
+class ReceivedAt extends Identity {
+  readonly #at: number;
+
+  private constructor(message: SseMessage, at: number) {
+    super(message);
+    this.#at = at;
+  }
+
+  static mark(message: SseMessage, at: number): void {
+    void new ReceivedAt(message, at);
+  }
+
+  static of(message: SseMessage): number | undefined {
+    return #at in message ? (message as unknown as ReceivedAt).#at : undefined;
+  }
+}
+
+/** The stamps of messages already frozen (or sealed) when marked. */
 const stamps = new WeakMap<SseMessage, number>();
 
 /**
  * Notes when the daemon event behind `message` was received
  * (`performance.now()` milliseconds), so a write can measure delivery latency.
- * Kept on the message as a non-enumerable symbol property when it is not frozen yet (mark before
- * freezing: cheaper than a `WeakMap`, whose entries cost the garbage collector), else beside it
- * (weakly); either way messages stay plain objects to JSON, spreads and equality.
+ * Kept on the message (a private field) when it is not frozen yet, so mark
+ * before freezing; else beside it, weakly. Either way messages stay plain
+ * objects to JSON, spreads and equality.
  */
 export function markReceived(message: SseMessage, at: number): void {
-  if (Object.isExtensible(message)) Object.defineProperty(message, RECEIVED_AT, { value: at });
+  if (Object.isExtensible(message)) ReceivedAt.mark(message, at);
   else stamps.set(message, at);
 }
 
@@ -22,7 +52,7 @@ export function markReceived(message: SseMessage, at: number): void {
  * (daemon events are; heartbeats and control messages are not).
  */
 export function receivedAt(message: SseMessage): number | undefined {
-  return (message as { readonly [RECEIVED_AT]?: number })[RECEIVED_AT] ?? stamps.get(message);
+  return ReceivedAt.of(message) ?? stamps.get(message);
 }
 
 /** Gives `copy` (a renamed or reshaped message) the receipt time of `original`. */
