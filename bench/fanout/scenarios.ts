@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import type { JsonObject } from '../../src/json';
 import type { ClientProcess, ClientReport } from './clients';
-import type { MemoryCommand, MemoryReply } from './memory-server';
+import type { MemoryCommand, MemoryReply, MemorySample } from './memory-server';
 import type { RunningSystem, SystemSpec } from './systems';
 
 /** A topology: how many clients on how many jobs, and how many on every event. */
@@ -179,14 +179,48 @@ export interface IdleMemory {
   readonly clients: number;
   /** JS heap + external memory per client, after gc. */
   readonly heapBytesPerClient: number;
-  /** Resident set growth per client (includes allocator slack; noisier). */
+  /** Resident set growth per client (includes allocator slack and native memory). */
   readonly rssBytesPerClient: number;
+}
+
+/** The steps in which the idle-memory clients connect (a sample after each). */
+const MEMORY_STEPS = 5;
+
+/** The least-squares slope of `value` over `clients`: bytes per client. */
+function bytesPerClient(samples: readonly MemorySample[], value: (s: MemorySample) => number): number {
+  const n = samples.length;
+  const meanX = samples.reduce((sum, s) => sum + s.clients, 0) / n;
+  const meanY = samples.reduce((sum, s) => sum + value(s), 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const s of samples) {
+    covariance += (s.clients - meanX) * (value(s) - meanY);
+    variance += (s.clients - meanX) ** 2;
+  }
+  return Math.round(covariance / variance);
 }
 
 /**
  * Server memory held per idle connected SSE client: `count` clients on
- * `count / 10` jobs, the system in a fresh process (see memory-server.ts),
- * measured after a warm-up of 100 clients that come and go.
+ * `count / 10` jobs, the system in a fresh process (see memory-server.ts).
+ *
+ * After a warm-up (one step of clients that come and go), the clients
+ * connect in {@link MEMORY_STEPS} steps of `count / 5`, each step on its own
+ * jobs, with a sample after each; the figure is the slope of memory over
+ * clients, from the first step on. Every system is measured alike, and what
+ * made the RSS growth swing (by 2x, from a 0-client baseline) is fixed:
+ * - the first clients reuse memory the process freed before (start-up,
+ *   warm-up), an amount that varies from run to run: hence the slope from a
+ *   baseline that already has clients;
+ * - V8 leaves the old-space pages that garbage made sparse resident, which
+ *   ones being up to its heuristics: each process compacts on every full
+ *   collection (`--compact-on-every-full-gc`, as an idle server's memory
+ *   reducer does), so the RSS steps follow the heap;
+ * - glibc moves its mmap and trim thresholds with the history of large
+ *   frees, which decided whether the native memory of the first thousands of
+ *   sockets (~2.5 KB each) showed in RSS or not: both are fixed, at glibc's
+ *   own defaults, in the measured process (`MALLOC_MMAP_THRESHOLD_`,
+ *   `MALLOC_TRIM_THRESHOLD_`).
  */
 export async function idleMemory(
   spec: SystemSpec,
@@ -194,8 +228,13 @@ export async function idleMemory(
   count: number,
 ): Promise<IdleMemory> {
   const child = fork(join(__dirname, 'memory-server.ts'), [spec.key, String(count)], {
-    execArgv: ['--expose-gc', '-r', 'ts-node/register'],
-    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json') },
+    execArgv: ['--expose-gc', '--compact-on-every-full-gc', '-r', 'ts-node/register'],
+    env: {
+      ...process.env,
+      TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json'),
+      MALLOC_MMAP_THRESHOLD_: String(128 * 1024),
+      MALLOC_TRIM_THRESHOLD_: String(128 * 1024),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = () =>
@@ -214,27 +253,27 @@ export async function idleMemory(
     if (answer.type !== 'sample') throw new Error('expected a sample');
     return answer.sample;
   };
+  const open = (port: number, paths: string[]) =>
+    clients.open(
+      port,
+      paths,
+      paths.map(() => 0),
+    );
   try {
     const ready = await next();
     if (ready.type !== 'ready') throw new Error('expected ready');
-    const warm = ready.paths.slice(0, 100);
-    await clients.open(
-      ready.port,
-      warm,
-      warm.map(() => 0),
-    );
+    await open(ready.port, ready.paths.slice(0, Math.round(count / MEMORY_STEPS)));
     await clients.closeClients();
-    const before = await sample({ type: 'baseline' });
-    await clients.open(
-      ready.port,
-      ready.paths,
-      ready.paths.map(() => 0),
-    );
-    const after = await sample({ type: 'measure', count });
+    const samples: MemorySample[] = [];
+    for (let step = 1; step <= MEMORY_STEPS; step++) {
+      const [from, to] = [step - 1, step].map((s) => Math.round((s * count) / MEMORY_STEPS));
+      await open(ready.port, ready.paths.slice(from, to));
+      samples.push(await sample({ type: 'sample', clients: to! }));
+    }
     return {
       clients: count,
-      heapBytesPerClient: Math.round((after.heap - before.heap) / count),
-      rssBytesPerClient: Math.round((after.rss - before.rss) / count),
+      heapBytesPerClient: bytesPerClient(samples, (s) => s.heap),
+      rssBytesPerClient: bytesPerClient(samples, (s) => s.rss),
     };
   } finally {
     await clients.closeClients();
