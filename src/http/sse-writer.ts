@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { Subscription } from 'rxjs';
 import type { SseMessage } from '../sse/message.js';
 import type { BudgetedClient, SseBudget } from './sse-budget.js';
+import { SingleFinalizerSubscription } from './single-finalizer-subscription.js';
 
 /** Why a client was dropped, and what it held (see `ServeSseOptions.onSlowClient`). */
 export interface SlowClientInfo {
@@ -42,13 +42,13 @@ function flushQueued(): void {
  * client, unless nothing is held); with a {@link SseBudget}, counts what it
  * holds while behind, and the budget may drop it.
  *
- * It is also the response's {@link Subscription} (closed: nothing more is
+ * It is also the response's subscription (closed: nothing more is
  * written), and the stream that extends it is the source's subscriber: an
  * idle client is one object (plus Node's own), with its bounds in a shared
  * settings object rather than in fields of its own.
  */
 export abstract class SseWriter<S extends SseWriterSettings = SseWriterSettings>
-  extends Subscription
+  extends SingleFinalizerSubscription
   implements BudgetedClient
 {
   private pending: Buffer[] | undefined = undefined;
