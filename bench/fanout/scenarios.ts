@@ -204,23 +204,22 @@ function bytesPerClient(samples: readonly MemorySample[], value: (s: MemorySampl
  * Server memory held per idle connected SSE client: `count` clients on
  * `count / 10` jobs, the system in a fresh process (see memory-server.ts).
  *
- * After a warm-up (one step of clients that come and go), the clients
- * connect in {@link MEMORY_STEPS} steps of `count / 5`, each step on its own
- * jobs, with a sample after each; the figure is the slope of memory over
- * clients, from the first step on. Every system is measured alike, and what
- * made the RSS growth swing (by 2x, from a 0-client baseline) is fixed:
- * - the first clients reuse memory the process freed before (start-up,
- *   warm-up), an amount that varies from run to run: hence the slope from a
- *   baseline that already has clients;
- * - V8 leaves the old-space pages that garbage made sparse resident, which
- *   ones being up to its heuristics: each process compacts on every full
- *   collection (`--compact-on-every-full-gc`, as an idle server's memory
- *   reducer does), so the RSS steps follow the heap;
- * - glibc moves its mmap and trim thresholds with the history of large
- *   frees, which decided whether the native memory of the first thousands of
- *   sockets (~2.5 KB each) showed in RSS or not: both are fixed, at glibc's
- *   own defaults, in the measured process (`MALLOC_MMAP_THRESHOLD_`,
- *   `MALLOC_TRIM_THRESHOLD_`).
+ * A warm-up connects and closes `count` clients; then the clients connect
+ * in {@link MEMORY_STEPS} steps of `count / 5`, each step on its own jobs,
+ * with a sample after each; the figure is the slope of memory over clients.
+ * Every system is measured alike. What made the RSS growth swing (by 2x,
+ * from a 0-client baseline after 100 warm-up clients) is taken out:
+ * - freed memory the new clients reuse: glibc keeps what the process freed
+ *   before (start-up, warm-up) for reuse, an amount that varied from run to
+ *   run; after a warm-up of as many clients, the native memory of node:http's
+ *   sockets (~2.5 KB each, the same in every system) comes from that reuse in
+ *   every run, so RSS grows with what each system holds;
+ * - pages left sparse by garbage: V8 keeps them resident, which ones being up
+ *   to its heuristics, so a system that makes more garbage per request had
+ *   RSS steps from 2 to 11 KB per client while its heap grew 6 KB per client
+ *   throughout. Each process compacts on every full collection
+ *   (`--compact-on-every-full-gc`), as the memory reducer of an idle server
+ *   does.
  */
 export async function idleMemory(
   spec: SystemSpec,
@@ -229,12 +228,7 @@ export async function idleMemory(
 ): Promise<IdleMemory> {
   const child = fork(join(__dirname, 'memory-server.ts'), [spec.key, String(count)], {
     execArgv: ['--expose-gc', '--compact-on-every-full-gc', '-r', 'ts-node/register'],
-    env: {
-      ...process.env,
-      TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json'),
-      MALLOC_MMAP_THRESHOLD_: String(128 * 1024),
-      MALLOC_TRIM_THRESHOLD_: String(128 * 1024),
-    },
+    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json') },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = () =>
@@ -262,7 +256,7 @@ export async function idleMemory(
   try {
     const ready = await next();
     if (ready.type !== 'ready') throw new Error('expected ready');
-    await open(ready.port, ready.paths.slice(0, Math.round(count / MEMORY_STEPS)));
+    await open(ready.port, ready.paths);
     await clients.closeClients();
     const samples: MemorySample[] = [];
     for (let step = 1; step <= MEMORY_STEPS; step++) {
