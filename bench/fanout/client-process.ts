@@ -39,6 +39,8 @@ const MARKER = Buffer.from('"bench":');
 const WAVE = 200;
 
 let sockets: Socket[] = [];
+/** The sockets of earlier `open`s that are still connected (the memory figure opens clients in steps). */
+let earlier: Socket[] = [];
 let counts: number[] = [];
 let expected: number[] = [];
 let samples: number[] = [];
@@ -101,6 +103,7 @@ function openOne(port: number, path: string, index: number, latency: boolean): P
 
 async function open(command: Extract<ClientCommand, { type: 'open' }>): Promise<void> {
   const { port, paths, expect, latency } = command;
+  earlier = earlier.concat(sockets);
   sockets = new Array<Socket>(paths.length);
   counts = new Array<number>(paths.length).fill(0);
   expected = expect;
@@ -133,7 +136,8 @@ process.on('message', (command: ClientCommand) => {
       send({ type: 'report', counts, latency: summarise(samples), errors });
       return;
     case 'close':
-      for (const socket of sockets) socket?.destroy();
+      for (const socket of [...earlier, ...sockets]) socket?.destroy();
+      earlier = [];
       sockets = [];
       send({ type: 'closed' });
       return;

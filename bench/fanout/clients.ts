@@ -47,7 +47,9 @@ export class ClientProcess {
   /**
    * Opens one client per path (in waves of 200) and resolves once each has
    * received its first bytes. `expect[i]` is the number of benchmark frames
-   * client i must see before {@link done} resolves (0: none awaited).
+   * client i must see before {@link done} resolves (0: none awaited). The
+   * clients of earlier calls stay connected (until {@link closeClients}); the
+   * counts and reports are of this call's clients.
    */
   async open(port: number, paths: string[], expect: number[], latency = false): Promise<void> {
     await this.ask({ type: 'open', port, paths, expect, latency }, 'opened');

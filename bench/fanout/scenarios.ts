@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import type { JsonObject } from '../../src/json';
 import type { ClientProcess, ClientReport } from './clients';
-import type { MemoryCommand, MemoryReply } from './memory-server';
+import type { MemoryCommand, MemoryReply, MemorySample } from './memory-server';
 import type { RunningSystem, SystemSpec } from './systems';
 
 /** A topology: how many clients on how many jobs, and how many on every event. */
@@ -179,14 +179,47 @@ export interface IdleMemory {
   readonly clients: number;
   /** JS heap + external memory per client, after gc. */
   readonly heapBytesPerClient: number;
-  /** Resident set growth per client (includes allocator slack; noisier). */
+  /** Resident set growth per client (includes allocator slack and native memory). */
   readonly rssBytesPerClient: number;
+}
+
+/** The steps in which the idle-memory clients connect (a sample after each). */
+const MEMORY_STEPS = 5;
+
+/** The least-squares slope of `value` over `clients`: bytes per client. */
+function bytesPerClient(samples: readonly MemorySample[], value: (s: MemorySample) => number): number {
+  const n = samples.length;
+  const meanX = samples.reduce((sum, s) => sum + s.clients, 0) / n;
+  const meanY = samples.reduce((sum, s) => sum + value(s), 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const s of samples) {
+    covariance += (s.clients - meanX) * (value(s) - meanY);
+    variance += (s.clients - meanX) ** 2;
+  }
+  return Math.round(covariance / variance);
 }
 
 /**
  * Server memory held per idle connected SSE client: `count` clients on
- * `count / 10` jobs, the system in a fresh process (see memory-server.ts),
- * measured after a warm-up of 100 clients that come and go.
+ * `count / 10` jobs, the system in a fresh process (see memory-server.ts).
+ *
+ * A warm-up connects and closes `count` clients; then the clients connect
+ * in {@link MEMORY_STEPS} steps of `count / 5`, each step on its own jobs,
+ * with a sample after each; the figure is the slope of memory over clients.
+ * Every system is measured alike. What made the RSS growth swing (by 2x,
+ * from a 0-client baseline after 100 warm-up clients) is taken out:
+ * - freed memory the new clients reuse: glibc keeps what the process freed
+ *   before (start-up, warm-up) for reuse, an amount that varied from run to
+ *   run; after a warm-up of as many clients, the native memory of node:http's
+ *   sockets (~2.5 KB each, the same in every system) comes from that reuse in
+ *   every run, so RSS grows with what each system holds;
+ * - pages left sparse by garbage: V8 keeps them resident, which ones being up
+ *   to its heuristics, so a system that makes more garbage per request had
+ *   RSS steps from 2 to 11 KB per client while its heap grew 6 KB per client
+ *   throughout. Each process compacts on every full collection
+ *   (`--compact-on-every-full-gc`), as the memory reducer of an idle server
+ *   does.
  */
 export async function idleMemory(
   spec: SystemSpec,
@@ -194,7 +227,7 @@ export async function idleMemory(
   count: number,
 ): Promise<IdleMemory> {
   const child = fork(join(__dirname, 'memory-server.ts'), [spec.key, String(count)], {
-    execArgv: ['--expose-gc', '-r', 'ts-node/register'],
+    execArgv: ['--expose-gc', '--compact-on-every-full-gc', '-r', 'ts-node/register'],
     env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json') },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -214,27 +247,27 @@ export async function idleMemory(
     if (answer.type !== 'sample') throw new Error('expected a sample');
     return answer.sample;
   };
+  const open = (port: number, paths: string[]) =>
+    clients.open(
+      port,
+      paths,
+      paths.map(() => 0),
+    );
   try {
     const ready = await next();
     if (ready.type !== 'ready') throw new Error('expected ready');
-    const warm = ready.paths.slice(0, 100);
-    await clients.open(
-      ready.port,
-      warm,
-      warm.map(() => 0),
-    );
+    await open(ready.port, ready.paths);
     await clients.closeClients();
-    const before = await sample({ type: 'baseline' });
-    await clients.open(
-      ready.port,
-      ready.paths,
-      ready.paths.map(() => 0),
-    );
-    const after = await sample({ type: 'measure', count });
+    const samples: MemorySample[] = [];
+    for (let step = 1; step <= MEMORY_STEPS; step++) {
+      const [from, to] = [step - 1, step].map((s) => Math.round((s * count) / MEMORY_STEPS));
+      await open(ready.port, ready.paths.slice(from, to));
+      samples.push(await sample({ type: 'sample', clients: to! }));
+    }
     return {
       clients: count,
-      heapBytesPerClient: Math.round((after.heap - before.heap) / count),
-      rssBytesPerClient: Math.round((after.rss - before.rss) / count),
+      heapBytesPerClient: bytesPerClient(samples, (s) => s.heap),
+      rssBytesPerClient: bytesPerClient(samples, (s) => s.rss),
     };
   } finally {
     await clients.closeClients();

@@ -216,6 +216,27 @@ describe('serveSse', () => {
     }
   });
 
+  it('fails the stream, not the source, when a message cannot be encoded (the source goes on to its other subscribers)', async () => {
+    const errors: unknown[] = [];
+    options = { onError: (error) => errors.push(error) };
+    const messages = new Subject<SseMessage>();
+    source = () => messages;
+    const [first, second] = [await openSse(server.url), await openSse(server.url)];
+    await waitUntil(() => messages.observed && subscriptions.length === 2, 'both subscribed');
+    const unencodable = { event: 42, data: 'x' } as unknown as SseMessage;
+    const deliver = () => messages.next(unencodable);
+    expect(deliver).not.toThrow();
+    await first.ended;
+    await second.ended;
+    for (const client of [first, second]) {
+      expect(client.events).toEqual([
+        { event: 'error', data: '{"error":"event stream failed"}', id: undefined },
+      ]);
+    }
+    expect(errors).toHaveLength(2);
+    expect(messages.observed).toBe(false);
+  });
+
   it('rejects bad options with InvalidOptionsError', () => {
     const response = {} as ServerResponse;
     expect(() => serveSse({} as never, response, () => EMPTY, { retryMs: -1 })).toThrow(InvalidOptionsError);

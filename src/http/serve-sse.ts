@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Subscription, throwError, type Observable, type Observer, type Unsubscribable } from 'rxjs';
+import { Subscription, throwError, type Observable, type Observer } from 'rxjs';
 import { z } from 'zod';
 import { DaemonEventBridgeError } from '../errors.js';
 import {
@@ -15,7 +15,7 @@ import { readLastEventId } from './last-event-id.js';
 import type { SseMessage } from '../sse/message.js';
 import { ERROR_EVENT } from '../sse/vocabulary.js';
 import { SseBudget } from './sse-budget.js';
-import { SseWriter, type SlowClientInfo } from './sse-writer.js';
+import { SseWriter, type SlowClientInfo, type SseWriterSettings } from './sse-writer.js';
 
 export type { SlowClientInfo } from './sse-writer.js';
 
@@ -118,114 +118,137 @@ export function serveSse(
   source: (lastEventId: string | undefined) => Observable<SseMessage>,
   options: ServeSseOptions = {},
 ): Subscription {
-  const { retryMs, maxBufferedBytes, budget, headers, onSlowClient, onError, onWrite } = parseOptions(
-    serveSseOptionsSchema,
-    options,
-    'serveSse',
-  );
-  const subscription = new Subscription();
+  const { headers, ...settings } = parseOptions(serveSseOptionsSchema, options, 'serveSse');
+  return startSseStream(req, res, source, settings, headers);
+}
+
+/**
+ * What every stream of one `serveSse` call, or of one gateway, shares: the
+ * options, and `ended` (the gateway's registry hears a stream end). One
+ * object for all clients, not a field per client.
+ */
+export interface SseStreamSettings extends SseWriterSettings {
+  readonly retryMs: number;
+  readonly onSlowClient?: ServeSseOptions['onSlowClient'];
+  readonly onError?: ServeSseOptions['onError'];
+  readonly onWrite?: ServeSseOptions['onWrite'];
+  /** Called once when the stream ends (after the response has ended). */
+  readonly ended?: (stream: Subscription) => void;
+}
+
+/**
+ * {@link serveSse} with options already checked: the stream subscribed, or a
+ * closed subscription when the request was answered otherwise (400, or
+ * already ended).
+ */
+export function startSseStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  source: (lastEventId: string | undefined) => Observable<SseMessage>,
+  settings: SseStreamSettings,
+  headers: Record<string, string> | undefined,
+): Subscription {
   const resume = readLastEventId(req);
   if (!resume.ok) {
     sendJson(res, 400, { error: resume.error }, headers);
-    subscription.unsubscribe();
-    return subscription;
+    return Subscription.EMPTY;
   }
-  if (res.writableEnded || res.destroyed || req.destroyed) {
-    subscription.unsubscribe();
-    return subscription;
-  }
+  if (res.writableEnded || res.destroyed || req.destroyed) return Subscription.EMPTY;
 
-  res.statusCode = 200;
   // An event stream has no end to announce: without chunked framing the body runs to the close of the
   // connection (HTTP/1.1 allows it; EventSource reconnects either way), and each write is one buffer
   // instead of four (size line, CRLF, frame, CRLF), a cost paid once per write per client.
   res.useChunkedEncodingByDefault = false;
-  for (const [name, value] of Object.entries({ ...SSE_HEADERS, ...headers })) res.setHeader(name, value);
+  // writeHead with an object keeps headers set earlier (Express middleware) and, when there are none,
+  // builds the head from the object alone: no `[name, value]` arrays kept on the response per client.
+  res.writeHead(200, headers === undefined ? SSE_HEADERS : { ...SSE_HEADERS, ...headers });
   res.flushHeaders();
   res.socket?.setNoDelay(true);
-  res.write(`retry: ${retryMs}\n\n`);
+  res.write(`retry: ${settings.retryMs}\n\n`);
 
-  const session = new SseSession(res, subscription, onSlowClient, onError, onWrite);
-  session.writer = new SseWriter(res, maxBufferedBytes, budget, session);
-  sessions.set(res, session);
-  res.on('close', endSession);
-  res.on('error', endSession);
-  subscription.add(session);
-  subscription.add(subscribeSource(source, resume.lastEventId, session));
-  return subscription;
+  const stream = new SseStream(res, settings);
+  streams.set(res, stream);
+  res.on('close', endStream);
+  res.on('error', endStream);
+  subscribeSource(source, resume.lastEventId, stream);
+  return stream;
 }
 
 /** `source(lastEventId)` subscribed, a synchronous throw turned into an error (what `defer` does). */
 function subscribeSource(
   source: (lastEventId: string | undefined) => Observable<SseMessage>,
   lastEventId: string | undefined,
-  observer: Observer<SseMessage>,
-): Subscription {
+  stream: SseStream,
+): void {
   let messages: Observable<SseMessage>;
   try {
     messages = source(lastEventId);
   } catch (error) {
     messages = throwError(() => error);
   }
-  return messages.subscribe(observer);
+  messages.subscribe(stream);
 }
 
-const sessions = new WeakMap<ServerResponse, SseSession>();
+const streams = new WeakMap<ServerResponse, SseStream>();
 
 /** The response's 'close' and 'error' listener (one function for all clients). */
-function endSession(this: ServerResponse): void {
-  sessions.get(this)?.subscription.unsubscribe();
+function endStream(this: ServerResponse): void {
+  streams.get(this)?.unsubscribe();
 }
 
 /**
- * One client's stream: observes the source, owns the writer, ends the
- * response when unsubscribed. One object per client instead of closures,
- * so an idle client holds little.
+ * One client's stream: the source's subscriber, the response's writer, and
+ * the subscription that ends it, in one object. Being both an Observer and a
+ * Subscription, rxjs subscribes it as it is, without the SafeSubscriber and
+ * ConsumerObserver it wraps around a plain observer; the source's teardown is
+ * its finalizer. So an idle client holds this object, the source's own
+ * state and Node's, nothing more.
  */
-class SseSession implements Observer<SseMessage>, Unsubscribable {
-  writer!: SseWriter;
-
-  constructor(
-    private readonly res: ServerResponse,
-    readonly subscription: Subscription,
-    private readonly onSlowClient: ServeSseOptions['onSlowClient'],
-    private readonly onError: ServeSseOptions['onError'],
-    private readonly onWrite: ServeSseOptions['onWrite'],
-  ) {}
-
+class SseStream extends SseWriter<SseStreamSettings> implements Observer<SseMessage> {
   next(message: SseMessage): void {
-    this.writer.write(encodeSseFrame(message), message);
+    // Nothing may throw into the source (it delivers to other clients too): a frame that cannot be
+    // encoded fails this stream alone.
+    let frame: Buffer;
+    try {
+      frame = encodeSseFrame(message);
+    } catch (error) {
+      return this.error(error);
+    }
+    this.write(frame, message);
   }
 
   error(error: unknown): void {
-    this.writer.write(
-      Buffer.from(encodeSse({ event: ERROR_EVENT, data: JSON.stringify(errorReason(error)) })),
-    );
-    this.subscription.unsubscribe();
-    notify(this.onError, error);
-  }
-
-  /** The writer wrote `frames` frames in one chunk; `oldest` is the first message among them. */
-  wrote(frames: number, bytes: number, oldest: SseMessage | undefined): void {
-    if (this.onWrite !== undefined && oldest !== undefined) notify(this.onWrite, frames, bytes, oldest);
+    if (this.closed) return;
+    this.write(Buffer.from(encodeSse({ event: ERROR_EVENT, data: JSON.stringify(errorReason(error)) })));
+    this.unsubscribe();
+    notify(this.settings.onError, error);
   }
 
   complete(): void {
-    this.subscription.unsubscribe();
+    this.unsubscribe();
   }
 
-  /** The writer dropped the client (too slow, or the budget). */
-  dropped(info: SlowClientInfo): void {
-    this.subscription.unsubscribe();
-    notify(this.onSlowClient, info);
+  /** Ends the response (after what is queued), once the source's teardown has run. */
+  override unsubscribe(): void {
+    if (this.closed) return;
+    try {
+      super.unsubscribe();
+    } finally {
+      this.res.off('close', endStream);
+      this.res.off('error', endStream);
+      streams.delete(this.res);
+      this.endResponse();
+      this.settings.ended?.(this);
+    }
   }
 
-  /** Teardown of the subscription: the response ends (after what is queued). */
-  unsubscribe(): void {
-    this.res.off('close', endSession);
-    this.res.off('error', endSession);
-    sessions.delete(this.res);
-    this.writer.end();
+  protected wrote(frames: number, bytes: number, oldest: SseMessage | undefined): void {
+    const { onWrite } = this.settings;
+    if (onWrite !== undefined && oldest !== undefined) notify(onWrite, frames, bytes, oldest);
+  }
+
+  protected dropped(info: SlowClientInfo): void {
+    notify(this.settings.onSlowClient, info);
   }
 }
 

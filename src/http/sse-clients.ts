@@ -5,25 +5,41 @@ import type { SseMessage } from '../sse/message.js';
 import { performance } from 'node:perf_hooks';
 import type { SseStreamKind } from './gateway-stats.js';
 import type { GatewayMetrics } from './metrics.js';
-import { serveSse, type ServeSseOptions } from './serve-sse.js';
+import { startSseStream, type SseStreamSettings } from './serve-sse.js';
 
 /** A stream source of one SSE route: the messages after the client's `Last-Event-ID`. */
 export type SseSource = (lastEventId: string | undefined) => Observable<SseMessage>;
 
+/** The gateway's stream settings, but `ended`: the registry adds its own. */
+export type SseClientSettings = Omit<SseStreamSettings, 'ended' | 'onWrite'>;
+
 /**
  * The open SSE responses of one gateway: admits up to `maxClients`, counts
  * the ones rejected, and ends them all on `close()`.
+ *
+ * The streams of one kind share one settings object, whose `ended` takes a
+ * stream out of the registry: an open client costs its entry in `open` and
+ * nothing else here (no teardown object, no kind field).
  */
 export class SseClients {
   private readonly open = new Set<Subscription>();
   private readonly kinds: Record<SseStreamKind, number> = { all: 0, job: 0 };
+  private readonly settings: Readonly<Record<SseStreamKind, SseStreamSettings>>;
   private rejected = 0;
 
   constructor(
     readonly maxClients: number,
-    private readonly sseOptions: ServeSseOptions,
+    settings: SseClientSettings,
     private readonly metrics?: GatewayMetrics,
-  ) {}
+  ) {
+    const ended = (kind: SseStreamKind) => (stream: Subscription) => {
+      if (this.open.delete(stream)) this.kinds[kind]--;
+    };
+    this.settings = {
+      all: { ...settings, ended: ended('all') },
+      job: { ...settings, ended: ended('job') },
+    };
+  }
 
   /** SSE responses open now. */
   get size(): number {
@@ -57,16 +73,12 @@ export class SseClients {
     kind: SseStreamKind,
   ): void {
     const messages: SseSource = unnamed ? (id) => source(id).pipe(unnamedEvents()) : source;
-    const onWrite = this.metrics && writeHook(this.metrics);
-    const subscription = serveSse(req, res, messages, {
-      ...this.sseOptions,
-      headers,
-      ...(onWrite && { onWrite }),
-    });
-    if (subscription.closed) return;
-    this.open.add(subscription);
+    const shared = this.settings[kind];
+    const settings = this.metrics ? { ...shared, onWrite: writeHook(this.metrics) } : shared;
+    const stream = startSseStream(req, res, messages, settings, headers);
+    if (stream.closed) return;
+    this.open.add(stream);
     this.kinds[kind]++;
-    subscription.add(new OpenClient(this.open, this.kinds, subscription, kind));
   }
 
   /** Ends every open response. */
@@ -75,23 +87,8 @@ export class SseClients {
   }
 }
 
-/** The teardown of one open client (an object: smaller than a closure and its context). */
-class OpenClient {
-  constructor(
-    private readonly open: Set<Subscription>,
-    private readonly kinds: Record<SseStreamKind, number>,
-    private readonly subscription: Subscription,
-    private readonly kind: SseStreamKind,
-  ) {}
-
-  unsubscribe(): void {
-    if (!this.open.delete(this.subscription)) return;
-    this.kinds[this.kind]--;
-  }
-}
-
 /** One client's write hook: the metrics learn when it connected, to tell its backlog from live events. */
-function writeHook(metrics: GatewayMetrics): NonNullable<ServeSseOptions['onWrite']> {
+function writeHook(metrics: GatewayMetrics): NonNullable<SseStreamSettings['onWrite']> {
   const connectedAt = performance.now();
   return (frames, bytes, oldest) => metrics.onWrite(frames, bytes, oldest, connectedAt);
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { SseMessage } from '../sse/message.js';
 import type { BudgetedClient, SseBudget } from './sse-budget.js';
+import { SingleFinalizerSubscription } from './single-finalizer-subscription.js';
 
 /** Why a client was dropped, and what it held (see `ServeSseOptions.onSlowClient`). */
 export interface SlowClientInfo {
@@ -14,12 +15,11 @@ export interface SlowClientInfo {
   readonly maxBufferedBytes: number;
 }
 
-/** Who a writer reports to. */
-export interface SseWriterOwner {
-  /** The client was dropped (its own bound, or the budget); the response is destroyed. */
-  dropped(info: SlowClientInfo): void;
-  /** One chunk of `frames` frames is being written; `oldest` is the first message among them. */
-  wrote(frames: number, bytes: number, oldest: SseMessage | undefined): void;
+/** The bounds of a writer: one object shared by the writers of a `serveSse` call or of a gateway. */
+export interface SseWriterSettings {
+  /** The most bytes held for one client (see `ServeSseOptions.maxBufferedBytes`). */
+  readonly maxBufferedBytes: number;
+  readonly budget?: SseBudget | undefined;
 }
 
 let queued: SseWriter[] = [];
@@ -41,22 +41,35 @@ function flushQueued(): void {
  * Holds at most `maxBufferedBytes` (a frame that would pass it drops the
  * client, unless nothing is held); with a {@link SseBudget}, counts what it
  * holds while behind, and the budget may drop it.
+ *
+ * It is also the response's subscription (closed: nothing more is
+ * written), and the stream that extends it is the source's subscriber: an
+ * idle client is one object (plus Node's own), with its bounds in a shared
+ * settings object rather than in fields of its own.
  */
-export class SseWriter implements BudgetedClient {
-  private pending: Buffer[] | undefined;
+export abstract class SseWriter<S extends SseWriterSettings = SseWriterSettings>
+  extends SingleFinalizerSubscription
+  implements BudgetedClient
+{
+  private pending: Buffer[] | undefined = undefined;
   private pendingBytes = 0;
-  private oldest: SseMessage | undefined;
+  private oldest: SseMessage | undefined = undefined;
   private inFlight = 0;
   private counted = 0;
-  private closed = false;
-  private afterWrite: ((error?: Error | null) => void) | undefined;
+  private afterWrite: ((error?: Error | null) => void) | undefined = undefined;
 
   constructor(
-    private readonly res: ServerResponse,
-    private readonly maxBufferedBytes: number,
-    private readonly budget: SseBudget | undefined,
-    private readonly owner: SseWriterOwner,
-  ) {}
+    protected readonly res: ServerResponse,
+    protected readonly settings: S,
+  ) {
+    super();
+  }
+
+  /** The client was dropped (its own bound, or the budget): the response is destroyed and this closed. */
+  protected abstract dropped(info: SlowClientInfo): void;
+
+  /** One chunk of `frames` frames is being written; `oldest` is the first message among them. */
+  protected abstract wrote(frames: number, bytes: number, oldest: SseMessage | undefined): void;
 
   /** Bytes held for this client: queued here, plus the write the kernel has not taken. */
   get heldBytes(): number {
@@ -67,8 +80,8 @@ export class SseWriter implements BudgetedClient {
   write(frame: Buffer, message?: SseMessage): void {
     if (this.closed) return;
     const held = this.pendingBytes + this.inFlight;
-    if (held > 0 && held + frame.length > this.maxBufferedBytes) {
-      const { maxBufferedBytes } = this;
+    const { maxBufferedBytes } = this.settings;
+    if (held > 0 && held + frame.length > maxBufferedBytes) {
       this.drop({
         cause: 'maxBufferedBytes',
         bufferedBytes: held,
@@ -92,30 +105,28 @@ export class SseWriter implements BudgetedClient {
     this.res.write(chunk, (this.afterWrite ??= (error) => this.written(error)));
   }
 
-  /** Writes what is queued and ends the response (if still open). */
-  end(): void {
-    if (this.closed) return;
+  dropForBudget(): void {
+    const bufferedBytes = this.heldBytes;
+    const maxBufferedBytes = this.settings.budget?.limitBytes ?? 0;
+    this.drop({ cause: 'budget', bufferedBytes, frameBytes: 0, maxBufferedBytes });
+  }
+
+  /** Once closed: writes what is queued and ends the response (if still open). */
+  protected endResponse(): void {
     const open = !this.res.writableEnded && !this.res.destroyed;
     const chunk = open && this.pending !== undefined ? this.take() : undefined;
-    this.close();
+    this.forget();
     if (!open) return;
     if (chunk !== undefined) this.res.write(chunk);
     this.res.end();
   }
 
-  /** Forgets what is queued; the response is left as it is. */
-  close(): void {
-    this.closed = true;
+  /** Forgets what is queued (and its count in the budget). */
+  private forget(): void {
     this.pending = undefined;
     this.pendingBytes = 0;
     this.oldest = undefined;
     this.count(0);
-  }
-
-  dropForBudget(): void {
-    const bufferedBytes = this.heldBytes;
-    const maxBufferedBytes = this.budget?.limitBytes ?? 0;
-    this.drop({ cause: 'budget', bufferedBytes, frameBytes: 0, maxBufferedBytes });
   }
 
   private take(): Buffer {
@@ -125,7 +136,7 @@ export class SseWriter implements BudgetedClient {
     this.pending = undefined;
     this.pendingBytes = 0;
     this.oldest = undefined;
-    this.owner.wrote(pending.length, chunk.length, oldest);
+    this.wrote(pending.length, chunk.length, oldest);
     return chunk;
   }
 
@@ -137,14 +148,16 @@ export class SseWriter implements BudgetedClient {
   }
 
   private count(bytes: number): void {
-    if (this.budget === undefined || bytes === this.counted) return;
+    const { budget } = this.settings;
+    if (budget === undefined || bytes === this.counted) return;
     this.counted = bytes;
-    this.budget.count(this, bytes);
+    budget.count(this, bytes);
   }
 
   private drop(info: SlowClientInfo): void {
-    this.close();
+    this.forget();
     this.res.destroy();
-    this.owner.dropped(info);
+    this.unsubscribe();
+    this.dropped(info);
   }
 }
