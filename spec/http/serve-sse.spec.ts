@@ -82,6 +82,36 @@ describe('serveSse', () => {
     expect(body).toBe('retry: 3000\n\nevent: sheet.started\nid: t-1\ndata: {"sheet_num":1}\n\n');
   });
 
+  it('writes each client exactly its frames when clients of one turn share, or nearly share, theirs', async () => {
+    const [a, b, c, x] = ['a', 'b', 'c', 'x'].map((data, i): SseMessage => ({
+      event: 'e',
+      data,
+      id: `t-${i}`,
+    }));
+    const feeds = [
+      [a, b, c],
+      [a, b, c],
+      [a, x, c],
+      [a, b],
+      [b, c],
+    ] as SseMessage[][];
+    const subjects = feeds.map(() => new Subject<SseMessage>());
+    let opened = 0;
+    source = () => subjects[opened++]!;
+    const clients = [];
+    for (let i = 0; i < feeds.length; i++) {
+      clients.push(await openSse(server.url));
+      await waitUntil(() => opened === i + 1, `stream ${i + 1} subscribed`);
+    }
+    // one turn: the frames reach the writers interleaved, as the router hands one message to every client in a row
+    for (let k = 0; k < 3; k++) feeds.forEach((feed, i) => feed[k] && subjects[i]!.next(feed[k]!));
+    subjects.forEach((subject) => subject.complete());
+    await Promise.all(clients.map((client) => client.ended));
+    expect(clients.map((client) => client.events.map((event) => event.data))).toEqual(
+      feeds.map((feed) => feed.map((message) => message.data)),
+    );
+  });
+
   it('sends headers before the first message, so a client sees the stream open at once', async () => {
     const subject = new Subject<SseMessage>();
     source = () => subject;

@@ -28,6 +28,32 @@ function flushQueued(): void {
   const writers = queued;
   queued = [];
   for (const writer of writers) writer.flush();
+  lastFrames = lastChunk = undefined;
+}
+
+/** The frames {@link joinFrames} joined last, and their chunk (kept through one flush pass). */
+let lastFrames: readonly Buffer[] | undefined;
+let lastChunk: Buffer | undefined;
+
+/**
+ * `frames` as one Buffer. Clients of one stream get the same frames in a
+ * turn (every all-events client, every client of one job), and the router
+ * hands them out one after the other, so consecutive writers of a flush pass
+ * usually hold the same frames: the second and later get the first one's
+ * chunk (frames are never mutated, so the same frames make the same bytes)
+ * after a comparison of references, instead of copying them again.
+ */
+function joinFrames(frames: readonly Buffer[], bytes: number): Buffer {
+  if (frames.length === 1) return frames[0]!;
+  if (lastFrames !== undefined && sameFrames(frames, lastFrames)) return lastChunk!;
+  lastFrames = frames;
+  return (lastChunk = Buffer.concat(frames, bytes));
+}
+
+function sameFrames(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -131,7 +157,7 @@ export abstract class SseWriter<S extends SseWriterSettings = SseWriterSettings>
 
   private take(): Buffer {
     const pending = this.pending!;
-    const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, this.pendingBytes);
+    const chunk = joinFrames(pending, this.pendingBytes);
     const oldest = this.oldest;
     this.pending = undefined;
     this.pendingBytes = 0;
