@@ -85,7 +85,8 @@ export const serveSseOptionsSchema = z.strictObject({
  * - Sends the SSE headers at once (`flushHeaders`, `setNoDelay`), then a
  *   `retry:` line, then one frame per message. The frames of one
  *   event-loop turn go out in one write when the turn ends (see
- *   {@link SseWriter}): no delay beyond the turn.
+ *   {@link SseWriter}): no delay beyond the turn. No chunked framing: the
+ *   body runs to the close of the connection (`Connection: close`).
  * - `lastEventId` is the `Last-Event-ID` header, else the `lastEventId` query
  *   parameter; over 256 characters the request gets a JSON 400 and `source`
  *   is not called.
